@@ -1,0 +1,94 @@
+/**
+ * The generated-code side of `runtime/godwit.h`: field offsets of the runtime
+ * structures and the LLVM types of Wasm values and native signatures. Change
+ * an offset here only together with godwit.h.
+ *
+ * @module
+ */
+import llvm from "llvm-bindings";
+import { type FuncType, ValType } from "../wasm/types.ts";
+
+/** Byte offsets of `gw_instance` fields read by generated code. */
+export const InstanceField = {
+  mem0Base: 0,
+  exec: 8,
+  memories: 16,
+  tables: 24,
+  globals: 32,
+  funcs: 40,
+  typeIds: 48,
+} as const;
+
+/** Byte offsets of `gw_exec` fields. */
+export const ExecField = { depthLeft: 0, crRequest: 8, crMode: 16 } as const;
+/** `exec->cr_mode` values (`GW_CR_*`). */
+export const CrMode = { Normal: 0, Unwinding: 1, Rewinding: 2 } as const;
+/** Byte offsets of `gw_memory` fields. */
+export const MemoryField = { base: 0, pages: 8 } as const;
+/** Byte offsets of `gw_table` fields. */
+export const TableField = { elems: 0, size: 8 } as const;
+/** Byte offsets of `gw_funcref` fields. */
+export const FuncRefField = { code: 0, instance: 8, typeId: 16 } as const;
+/** Size of one `gw_value` slot in trampoline argument/result arrays. */
+export const GW_VALUE_SIZE = 16;
+
+/** `enum gw_trap_kind` values. */
+export const TrapKind = {
+  Unreachable: 1,
+  IntDivZero: 2,
+  IntOverflow: 3,
+  InvalidConversion: 4,
+  MemoryOob: 5,
+  TableOob: 6,
+  UndefinedElement: 7,
+  UninitializedElement: 8,
+  IndirectTypeMismatch: 9,
+  CallStackExhausted: 10,
+} as const;
+
+/** The LLVM type of a Wasm value (references are `i8*`). */
+export function llvmValueType(ctx: llvm.LLVMContext, t: ValType): llvm.Type {
+  switch (t) {
+    case ValType.I32:
+      return llvm.Type.getInt32Ty(ctx);
+    case ValType.I64:
+      return llvm.Type.getInt64Ty(ctx);
+    case ValType.F32:
+      return llvm.Type.getFloatTy(ctx);
+    case ValType.F64:
+      return llvm.Type.getDoubleTy(ctx);
+    case ValType.FuncRef:
+    case ValType.ExternRef:
+      return llvm.Type.getInt8PtrTy(ctx);
+    case ValType.V128:
+      throw new Error("SIMD type v128 is not supported yet");
+    default:
+      throw new Error(`unknown value type 0x${(t as number).toString(16)}`);
+  }
+}
+
+/** The native return type: void, the single result, or a literal struct. */
+export function llvmResultType(
+  ctx: llvm.LLVMContext,
+  results: readonly ValType[],
+): llvm.Type {
+  if (results.length === 0) return llvm.Type.getVoidTy(ctx);
+  if (results.length === 1) return llvmValueType(ctx, results[0]);
+  return llvm.StructType.get(ctx, results.map((t) => llvmValueType(ctx, t)));
+}
+
+/** `RESULT f(i8* inst, PARAMS...)`: the native signature of a Wasm type. */
+export function nativeFunctionType(
+  ctx: llvm.LLVMContext,
+  type: FuncType,
+): llvm.FunctionType {
+  const params = [
+    llvm.Type.getInt8PtrTy(ctx),
+    ...type.params.map((t) => llvmValueType(ctx, t)),
+  ];
+  return llvm.FunctionType.get(
+    llvmResultType(ctx, type.results),
+    params,
+    false,
+  );
+}

@@ -1,0 +1,551 @@
+/**
+ * Per-function translation state: locals, the operand stack simulated at
+ * compile time, the control stack, and the structured-control helpers that
+ * `translate_operator.ts` uses. Block results and loop parameters travel
+ * through allocas written just before every branch to the merge point and
+ * read there (mem2reg turns them into phis).
+ *
+ * @module
+ */
+import llvm from "llvm-bindings";
+import type {
+  BlockType,
+  FuncType,
+  Instr,
+  Module,
+  ValType,
+} from "../wasm/types.ts";
+import {
+  type CallTarget,
+  FunctionCheckpointing,
+} from "../instrument/checkpoint.ts";
+import type { PointInfo } from "../instrument/points.ts";
+import {
+  FuncRefField,
+  InstanceField,
+  llvmValueType,
+  nativeFunctionType,
+} from "./abi.ts";
+import type { MigrationHooks, MigrationPointKind } from "./hooks.ts";
+import { translateOperator } from "./translate_operator.ts";
+
+/** Module-wide state shared by every function translation. */
+export interface ModuleContext {
+  ctx: llvm.LLVMContext;
+  llvmModule: llvm.Module;
+  wasm: Module;
+  /** LLVM function of each defined function (index without imports). */
+  definedFuncs: llvm.Function[];
+  numImportedFuncs: number;
+  /** Type index of every function (imports first). */
+  funcTypeIndices: number[];
+  /** Value type of every global (imports first). */
+  globalTypes: ValType[];
+  hooks: MigrationHooks;
+  /** Whether to emit checkpoint/restore instrumentation. */
+  cr: boolean;
+  /** The migration points emitted so far (point id = index). */
+  points: PointInfo[];
+}
+
+/** A value on the compile-time operand stack. */
+export interface StackValue {
+  value: llvm.Value;
+  type: ValType;
+  /** Bit pattern when the value is an f32/f64 constant. */
+  floatBits?: bigint;
+  /** For a load's result: its address operands and size (see `drop`). */
+  load?: { addr: llvm.Value; offset: number; size: number };
+}
+
+/** One entry of the control stack. */
+export interface ControlFrame {
+  kind: "function" | "block" | "loop" | "if";
+  params: ValType[];
+  results: ValType[];
+  /** Operand stack height below the frame's parameters. */
+  height: number;
+  /** Where control continues after `end`. */
+  endBlock: llvm.BasicBlock;
+  /** Whether any edge leads to `endBlock`. */
+  endReachable: boolean;
+  /** One alloca per result, written before each branch to `endBlock`. */
+  resultSlots: llvm.Value[];
+  /** loop: the header (branch target) and one alloca per parameter. */
+  header?: llvm.BasicBlock;
+  paramSlots?: llvm.Value[];
+  /** if: the else block, the parameter values, whether `else` was seen. */
+  elseBlock?: llvm.BasicBlock;
+  paramValues?: llvm.Value[];
+  sawElse?: boolean;
+  /** The operand stack below the frame at its entry. */
+  entryStack?: StackValue[];
+  /** How many migration points existed when the frame was entered. */
+  pointsAtEntry?: number;
+}
+
+/** Translation state of one defined function. */
+export class FunctionTranslator {
+  readonly b: llvm.IRBuilder;
+  readonly ctx: llvm.LLVMContext;
+  readonly fn: llvm.Function;
+  readonly inst: llvm.Value;
+  readonly locals: { slot: llvm.Value; type: ValType }[] = [];
+  readonly stack: StackValue[] = [];
+  readonly control: ControlFrame[] = [];
+  /** False after br/return/unreachable until the enclosing frame ends. */
+  reachable = true;
+  /** Current instruction (for error messages). */
+  current: Instr | undefined;
+  private readonly allocaBuilder: llvm.IRBuilder;
+  private readonly entryBlock: llvm.BasicBlock;
+  private mem0: llvm.Value | undefined;
+  /** Checkpoint/restore instrumentation, when enabled. */
+  private readonly cr: FunctionCheckpointing | undefined;
+
+  constructor(
+    readonly mc: ModuleContext,
+    /** Function index (imports counted). */
+    readonly funcIndex: number,
+  ) {
+    this.ctx = mc.ctx;
+    this.b = new llvm.IRBuilder(mc.ctx);
+    this.allocaBuilder = new llvm.IRBuilder(mc.ctx);
+    this.fn = mc.definedFuncs[funcIndex - mc.numImportedFuncs];
+    this.inst = this.fn.getArg(0);
+    this.entryBlock = llvm.BasicBlock.Create(mc.ctx, "entry", this.fn);
+    this.allocaBuilder.SetInsertPoint(this.entryBlock);
+    this.cr = mc.cr ? new FunctionCheckpointing(this) : undefined;
+  }
+
+  /** Translates the whole body. */
+  translate(): void {
+    const mc = this.mc;
+    const code = mc.wasm.codes[this.funcIndex - mc.numImportedFuncs];
+    const type = mc.wasm.types[code.typeIndex];
+    for (const t of type.params) this.addLocal(t);
+    for (const t of code.locals) this.addLocal(t);
+    const body = llvm.BasicBlock.Create(this.ctx, "body", this.fn);
+    this.b.SetInsertPoint(body);
+    type.params.forEach((_, i) =>
+      this.b.CreateStore(this.fn.getArg(i + 1), this.locals[i].slot)
+    );
+    for (let i = type.params.length; i < this.locals.length; i++) {
+      this.b.CreateStore(this.zero(this.locals[i].type), this.locals[i].slot);
+    }
+    this.callFn("gwp_enter", [this.inst]);
+    this.cr?.entry(code.body[0]);
+    this.migrationPoint("entry", code.body[0]);
+    this.control.push({
+      kind: "function",
+      params: [],
+      results: type.results,
+      height: 0,
+      endBlock: llvm.BasicBlock.Create(this.ctx, "return", this.fn),
+      endReachable: false,
+      resultSlots: type.results.map((t) => this.alloca(t)),
+    });
+    let skipDepth = 0;
+    for (const ins of code.body) {
+      this.current = ins;
+      if (!this.reachable) {
+        // Validated but dead: track nesting to find this frame's else/end.
+        if (ins.op === 0x02 || ins.op === 0x03 || ins.op === 0x04) skipDepth++;
+        else if (ins.op === 0x0b && skipDepth > 0) skipDepth--;
+        else if (ins.op === 0x0b || (ins.op === 0x05 && skipDepth === 0)) {
+          translateOperator(this, ins);
+        }
+        continue;
+      }
+      translateOperator(this, ins);
+    }
+    if (this.control.length !== 0) {
+      throw this.error("function body does not end");
+    }
+    this.cr?.finish();
+    this.allocaBuilder.CreateBr(body);
+  }
+
+  // ---- values -------------------------------------------------------------
+
+  /** Pushes a value. */
+  push(value: llvm.Value, type: ValType, floatBits?: bigint): void {
+    this.stack.push(
+      floatBits === undefined ? { value, type } : { value, type, floatBits },
+    );
+  }
+
+  /** Pops a value (validated code never underflows). */
+  pop(): llvm.Value {
+    const top = this.stack.pop();
+    if (!top) {
+      throw this.error("operand stack underflow (module not validated?)");
+    }
+    return top.value;
+  }
+
+  /** Pops n values, returned bottom first. */
+  popN(n: number): llvm.Value[] {
+    if (this.stack.length < n) {
+      throw this.error("operand stack underflow (module not validated?)");
+    }
+    return this.stack.splice(this.stack.length - n, n).map((v) => v.value);
+  }
+
+  /** The top n values, bottom first, left on the stack. */
+  peekN(n: number): llvm.Value[] {
+    return this.stack.slice(this.stack.length - n).map((v) => v.value);
+  }
+
+  /** The zero (or null) value of a type. */
+  zero(t: ValType): llvm.Value {
+    const ty = llvmValueType(this.ctx, t);
+    if (ty.isPointerTy()) {
+      return llvm.ConstantPointerNull.get(ty as llvm.PointerType);
+    }
+    if (ty.isFloatTy() || ty.isDoubleTy()) return llvm.ConstantFP.get(ty, 0);
+    return llvm.ConstantInt.get(ty, 0);
+  }
+
+  /** The builder that appends to the entry block (allocas, invariants). */
+  entryBuilder(): llvm.IRBuilder {
+    return this.allocaBuilder;
+  }
+
+  /** The LLVM type of a Wasm value type. */
+  llvmType(t: ValType): llvm.Type {
+    return llvmValueType(this.ctx, t);
+  }
+
+  /** A new alloca in the entry block. */
+  alloca(t: ValType): llvm.Value {
+    return this.allocaBuilder.CreateAlloca(llvmValueType(this.ctx, t));
+  }
+
+  private addLocal(t: ValType): void {
+    this.locals.push({ slot: this.alloca(t), type: t });
+  }
+
+  // ---- helpers --------------------------------------------------------------
+
+  /** Calls a prelude helper or runtime function by name. */
+  callFn(name: string, args: llvm.Value[]): llvm.Value {
+    const f = this.mc.llvmModule.getFunction(name);
+    if (!f) throw new Error(`internal error: prelude function ${name} missing`);
+    return this.b.CreateCall(f, args);
+  }
+
+  /** Loads the pointer-sized field at `offset` bytes from `base`. */
+  loadPtr(base: llvm.Value, offset: number): llvm.Value {
+    return this.loadField(base, offset, this.b.getInt8PtrTy());
+  }
+
+  /** Loads a field of type `ty` at `offset` bytes from `base` (an i8*). */
+  loadField(base: llvm.Value, offset: number, ty: llvm.Type): llvm.Value {
+    return this.b.CreateLoad(ty, this.fieldPtr(base, offset, ty));
+  }
+
+  /** `(ty*)(base + offset)`. */
+  fieldPtr(base: llvm.Value, offset: number, ty: llvm.Type): llvm.Value {
+    const p = offset === 0
+      ? base
+      : this.b.CreateGEP(this.b.getInt8Ty(), base, this.b.getInt64(offset));
+    return this.b.CreateBitCast(p, llvm.PointerType.getUnqual(ty));
+  }
+
+  /** Element `index` of the pointer array at instance field `field`. */
+  instanceArrayElem(field: number, index: number | llvm.Value): llvm.Value {
+    const arr = this.b.CreateBitCast(
+      this.loadPtr(this.inst, field),
+      llvm.PointerType.getUnqual(this.b.getInt8PtrTy()),
+    );
+    const idx = typeof index === "number" ? this.b.getInt64(index) : index;
+    return this.b.CreateLoad(
+      this.b.getInt8PtrTy(),
+      this.b.CreateGEP(this.b.getInt8PtrTy(), arr, idx),
+    );
+  }
+
+  /** `inst->mem0_base`, loaded once in the entry block (it never moves). */
+  memoryBase(): llvm.Value {
+    if (!this.mem0) {
+      const p = this.allocaBuilder.CreateBitCast(
+        this.allocaBuilder.CreateGEP(
+          this.b.getInt8Ty(),
+          this.inst,
+          this.b.getInt64(InstanceField.mem0Base),
+        ),
+        llvm.PointerType.getUnqual(this.b.getInt8PtrTy()),
+      );
+      this.mem0 = this.allocaBuilder.CreateLoad(
+        this.b.getInt8PtrTy(),
+        p,
+        "mem0",
+      );
+    }
+    return this.mem0;
+  }
+
+  /** Emits a call to `gw_trap(inst, kind)` and ends the block. */
+  trap(kind: number): void {
+    this.callFn("gw_trap", [this.inst, this.b.getInt32(kind)]);
+    this.b.CreateUnreachable();
+    this.reachable = false;
+  }
+
+  /** Resolves a block type to its signature. */
+  blockSignature(bt: BlockType | undefined): FuncType {
+    if (!bt || bt.kind === "empty") return { params: [], results: [] };
+    if (bt.kind === "value") return { params: [], results: [bt.type] };
+    return this.mc.wasm.types[bt.typeIndex];
+  }
+
+  /** Invokes the migration hook at the current position. */
+  migrationPoint(kind: MigrationPointKind, instr: Instr): void {
+    this.mc.hooks.atMigrationPoint({
+      kind,
+      funcIndex: this.funcIndex,
+      instr,
+      builder: this.b,
+      instance: this.inst,
+      stack: this.stack,
+      locals: this.locals,
+    });
+  }
+
+  /** An error naming the function and the current instruction's offset. */
+  error(message: string): Error {
+    const where = this.current
+      ? `, offset 0x${this.current.offset.toString(16)}`
+      : "";
+    return new Error(`${message} (function ${this.funcIndex}${where})`);
+  }
+
+  // ---- structured control -----------------------------------------------
+
+  /** block / loop / if. */
+  enter(kind: "block" | "loop" | "if", bt: BlockType | undefined): void {
+    const sig = this.blockSignature(bt);
+    const frame: ControlFrame = {
+      kind,
+      params: sig.params,
+      results: sig.results,
+      height: this.stack.length - sig.params.length,
+      endBlock: llvm.BasicBlock.Create(this.ctx, `${kind}.end`, this.fn),
+      endReachable: false,
+      resultSlots: sig.results.map((t) => this.alloca(t)),
+    };
+    if (kind === "if") {
+      const cond = this.b.CreateICmpNE(this.pop(), this.b.getInt32(0));
+      frame.height = this.stack.length - sig.params.length;
+      frame.entryStack = this.stack.slice(0, frame.height);
+      const thenBlock = llvm.BasicBlock.Create(this.ctx, "if.then", this.fn);
+      frame.elseBlock = llvm.BasicBlock.Create(this.ctx, "if.else", this.fn);
+      frame.paramValues = this.peekN(sig.params.length);
+      frame.sawElse = false;
+      this.b.CreateCondBr(cond, thenBlock, frame.elseBlock);
+      this.b.SetInsertPoint(thenBlock);
+    } else if (kind === "loop") {
+      frame.header = llvm.BasicBlock.Create(this.ctx, "loop", this.fn);
+      frame.paramSlots = sig.params.map((t) => this.alloca(t));
+      this.storeAll(frame.paramSlots, this.popN(sig.params.length));
+      // With C/R, the header is also entered by the resume dispatch: values
+      // below the parameters reach it through allocas too.
+      this.cr?.loopPreheader(this.stack);
+      this.b.CreateBr(frame.header);
+      this.b.SetInsertPoint(frame.header);
+      if (this.cr) {
+        const reloaded = this.cr.loopHeaderValues(this.stack);
+        this.stack.splice(0, this.stack.length, ...reloaded);
+      }
+      sig.params.forEach((t, i) =>
+        this.push(
+          this.b.CreateLoad(llvmValueType(this.ctx, t), frame.paramSlots![i]),
+          t,
+        )
+      );
+    }
+    frame.entryStack ??= this.stack.slice(0, frame.height);
+    frame.pointsAtEntry = this.mc.points.length;
+    this.control.push(frame);
+    if (kind === "loop") {
+      this.cr?.loop(frame, this.current!);
+      this.migrationPoint("loop", this.current!);
+    }
+  }
+
+  /** else. */
+  else_(): void {
+    const frame = this.control[this.control.length - 1];
+    if (frame.kind !== "if" || frame.sawElse) {
+      throw this.error("else without if");
+    }
+    this.fallThroughToEnd(frame);
+    // The then-branch may have replaced them (C/R reloads after a point).
+    this.stack.splice(0, this.stack.length, ...frame.entryStack!);
+    this.b.SetInsertPoint(frame.elseBlock!);
+    frame.params.forEach((t, i) => this.push(frame.paramValues![i], t));
+    frame.sawElse = true;
+    this.reachable = true;
+  }
+
+  /** end. */
+  end(): void {
+    const frame = this.control.pop();
+    if (!frame) throw this.error("end without a block");
+    this.fallThroughToEnd(frame);
+    if (frame.kind === "if" && !frame.sawElse) {
+      // No else: the parameters become the results.
+      this.b.SetInsertPoint(frame.elseBlock!);
+      this.storeAll(frame.resultSlots, frame.paramValues!);
+      this.cr?.spillBelowBlock(frame.entryStack!);
+      this.b.CreateBr(frame.endBlock);
+      frame.endReachable = true;
+    }
+    this.stack.length = frame.height;
+    if (!frame.endReachable) {
+      frame.endBlock.eraseFromParent();
+      this.reachable = false;
+      return;
+    }
+    this.b.SetInsertPoint(frame.endBlock);
+    this.reachable = true;
+    if (this.cr && this.mc.points.length > frame.pointsAtEntry!) {
+      // A point inside: the values below reach the end through allocas.
+      const below = this.cr.reloadBelowBlock(this.stack);
+      this.stack.splice(0, this.stack.length, ...below);
+    }
+    const values = frame.results.map((t, i) =>
+      this.b.CreateLoad(llvmValueType(this.ctx, t), frame.resultSlots[i])
+    );
+    if (frame.kind !== "function") {
+      frame.results.forEach((t, i) => this.push(values[i], t));
+      return;
+    }
+    this.callFn("gwp_leave", [this.inst]);
+    if (values.length === 0) this.b.CreateRetVoid();
+    else if (values.length === 1) this.b.CreateRet(values[0]);
+    else {
+      let agg: llvm.Value = llvm.UndefValue.get(this.fn.getReturnType());
+      values.forEach((v, i) => agg = this.b.CreateInsertValue(agg, v, [i]));
+      this.b.CreateRet(agg);
+    }
+    this.reachable = false;
+  }
+
+  private fallThroughToEnd(frame: ControlFrame): void {
+    if (!this.reachable) return;
+    this.storeAll(frame.resultSlots, this.peekN(frame.results.length));
+    this.cr?.spillBelowBlock(this.stack.slice(0, frame.height));
+    this.b.CreateBr(frame.endBlock);
+    frame.endReachable = true;
+  }
+
+  private storeAll(slots: llvm.Value[], values: llvm.Value[]): void {
+    slots.forEach((s, i) => this.b.CreateStore(values[i], s));
+  }
+
+  /** The frame `depth` labels out, its branch block, after writing its values. */
+  private prepareBranch(depth: number): llvm.BasicBlock {
+    const frame = this.control[this.control.length - 1 - depth];
+    if (!frame) throw this.error(`unknown label ${depth}`);
+    if (frame.kind === "loop") {
+      this.storeAll(frame.paramSlots!, this.peekN(frame.params.length));
+      return frame.header!;
+    }
+    this.storeAll(frame.resultSlots, this.peekN(frame.results.length));
+    this.cr?.spillBelowBlock(this.stack.slice(0, frame.height));
+    frame.endReachable = true;
+    return frame.endBlock;
+  }
+
+  /** br depth. */
+  br(depth: number): void {
+    this.b.CreateBr(this.prepareBranch(depth));
+    this.reachable = false;
+  }
+
+  /** br_if depth. */
+  brIf(depth: number): void {
+    const cond = this.b.CreateICmpNE(this.pop(), this.b.getInt32(0));
+    const target = this.prepareBranch(depth);
+    const cont = llvm.BasicBlock.Create(this.ctx, "br_if.cont", this.fn);
+    this.b.CreateCondBr(cond, target, cont);
+    this.b.SetInsertPoint(cont);
+  }
+
+  /** br_table labels (default last). */
+  brTable(labels: number[]): void {
+    const index = this.pop();
+    const targets = new Map<number, llvm.BasicBlock>();
+    for (const d of labels) {
+      if (!targets.has(d)) targets.set(d, this.prepareBranch(d));
+    }
+    const def = targets.get(labels[labels.length - 1])!;
+    const sw = this.b.CreateSwitch(index, def, labels.length - 1);
+    for (let i = 0; i < labels.length - 1; i++) {
+      sw.addCase(this.b.getInt32(i), targets.get(labels[i])!);
+    }
+    this.reachable = false;
+  }
+
+  /** return. */
+  return_(): void {
+    this.br(this.control.length - 1);
+  }
+
+  // ---- calls ----------------------------------------------------------------
+
+  /**
+   * Calls a Wasm function of type `type` (`target` says how to find it) with
+   * the arguments from the stack; pushes the results. With C/R the call is a
+   * migration point.
+   */
+  emitCall(type: FuncType, target: CallTarget): void {
+    const ins = this.current!;
+    const fnType = nativeFunctionType(this.ctx, type);
+    if (this.cr) {
+      this.cr.call(
+        ins,
+        fnType,
+        type.results,
+        type.params.length,
+        target,
+        type.params,
+      );
+    } else {
+      const call = this.callTarget(
+        fnType,
+        target,
+        this.popN(type.params.length),
+      );
+      if (type.results.length === 1) this.push(call, type.results[0]);
+      else {
+        type.results.forEach((t, i) =>
+          this.push(this.b.CreateExtractValue(call, [i]), t)
+        );
+      }
+    }
+    this.migrationPoint("after_call", ins);
+  }
+
+  /** Emits the call instruction itself (instance first, then `args`). */
+  callTarget(
+    fnType: llvm.FunctionType,
+    target: CallTarget,
+    args: llvm.Value[],
+  ): llvm.Value {
+    if (target.kind === "defined") {
+      return this.b.CreateCall(fnType, target.fn, [this.inst, ...args]);
+    }
+    const fr = target.kind === "import"
+      ? this.instanceArrayElem(InstanceField.funcs, target.index)
+      : target.funcref;
+    const code = this.b.CreateBitCast(
+      this.loadPtr(fr, FuncRefField.code),
+      llvm.PointerType.getUnqual(fnType),
+    );
+    const calleeInst = this.loadPtr(fr, FuncRefField.instance);
+    return this.b.CreateCall(fnType, code, [calleeInst, ...args]);
+  }
+}

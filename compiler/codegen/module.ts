@@ -1,0 +1,228 @@
+/**
+ * Whole-module code generation: one internal LLVM function per defined Wasm
+ * function, one trampoline per type, and the two exported tables
+ * `gw_func_code` and `gw_trampolines` that the module descriptor points at
+ * (see runtime/godwit.h).
+ *
+ * @module
+ */
+import llvm from "llvm-bindings";
+import {
+  ExternKind,
+  type FuncType,
+  type Module,
+  ValType,
+} from "../wasm/types.ts";
+import { GW_VALUE_SIZE, llvmValueType, nativeFunctionType } from "./abi.ts";
+import { FunctionTranslator, type ModuleContext } from "./function.ts";
+import { type MigrationHooks, NO_HOOKS } from "./hooks.ts";
+import { parsePrelude } from "./prelude.ts";
+import type { PointInfo } from "../instrument/points.ts";
+
+/** Code generation options. */
+export interface CodegenOptions {
+  /** "x86_64-pc-linux-gnu" or "aarch64-unknown-linux-gnu". */
+  targetTriple: string;
+  /** Extra instrumentation called at migration points; none by default. */
+  hooks?: MigrationHooks;
+  /**
+   * Checkpoint/restore instrumentation (polls, frame saves, resume
+   * dispatch; see compiler/instrument/checkpoint.ts). Default true; false is
+   * the `--no-cr` build, which has no migration points.
+   */
+  cr?: boolean;
+}
+
+/** The result of code generation. */
+export interface TranslatedModule {
+  /** Writes LLVM bitcode to `path`. */
+  writeBitcode(path: string): void;
+  /** The textual LLVM IR (for `--emit llvm`). */
+  printIR(): string;
+  /**
+   * The migration points (`gw_module_desc.points`; point id = index, the
+   * points of a function contiguous). Empty when `cr` is false.
+   */
+  points: PointInfo[];
+}
+
+/** Translates a validated module; returns the LLVM module (with prelude linked in). */
+export function translateModule(
+  module: Module,
+  options: CodegenOptions,
+): TranslatedModule {
+  const ctx = new llvm.LLVMContext();
+  const llvmModule = parsePrelude(ctx);
+  llvmModule.setTargetTriple(options.targetTriple);
+  llvmModule.setModuleIdentifier?.("godwit");
+
+  const funcTypeIndices: number[] = [];
+  const globalTypes: ValType[] = [];
+  for (const imp of module.imports) {
+    if (imp.kind === ExternKind.Func) funcTypeIndices.push(imp.typeIndex);
+    if (imp.kind === ExternKind.Global) globalTypes.push(imp.global.type);
+  }
+  const numImportedFuncs = funcTypeIndices.length;
+  funcTypeIndices.push(...module.functions);
+  globalTypes.push(...module.globals.map((g) => g.type.type));
+  if (module.codes.length !== module.functions.length) {
+    throw new Error(
+      "function and code section counts differ (module not validated?)",
+    );
+  }
+
+  const definedFuncs = module.functions.map((typeIndex, i) =>
+    llvm.Function.Create(
+      nativeFunctionType(
+        ctx,
+        checkType(module.types[typeIndex], numImportedFuncs + i),
+      ),
+      llvm.Function.LinkageTypes.InternalLinkage,
+      functionSymbol(module, numImportedFuncs + i),
+      llvmModule,
+    )
+  );
+  const mc: ModuleContext = {
+    ctx,
+    llvmModule,
+    wasm: module,
+    definedFuncs,
+    numImportedFuncs,
+    funcTypeIndices,
+    globalTypes,
+    hooks: options.hooks ?? NO_HOOKS,
+    cr: options.cr ?? true,
+    points: [],
+  };
+  for (let i = 0; i < definedFuncs.length; i++) {
+    new FunctionTranslator(mc, numImportedFuncs + i).translate();
+  }
+
+  const i8p = llvm.Type.getInt8PtrTy(ctx);
+  const codeTable = definedFuncs.map((f) =>
+    llvm.ConstantExpr.getBitCast(f, i8p)
+  );
+  exportPointerArray(llvmModule, "gw_func_code", codeTable, i8p);
+  const trampolines = module.types.map((t, i) => {
+    const f = hasV128(t)
+      ? unsupportedTrampoline(ctx, llvmModule, i)
+      : buildTrampoline(ctx, llvmModule, t, i);
+    return llvm.ConstantExpr.getBitCast(f, i8p);
+  });
+  exportPointerArray(llvmModule, "gw_trampolines", trampolines, i8p);
+
+  if (llvm.verifyModule(llvmModule)) {
+    throw new Error("internal error: generated LLVM IR does not verify");
+  }
+  return {
+    writeBitcode: (path) => llvm.WriteBitcodeToFile(llvmModule, path),
+    printIR: () => llvmModule.print(),
+    points: mc.points,
+  };
+}
+
+function hasV128(t: FuncType): boolean {
+  return t.params.includes(ValType.V128) || t.results.includes(ValType.V128);
+}
+
+function checkType(t: FuncType, funcIndex: number): FuncType {
+  if (hasV128(t)) {
+    throw new Error(
+      `SIMD type v128 is not supported yet (function ${funcIndex})`,
+    );
+  }
+  return t;
+}
+
+/** A readable, unique symbol: `f<index>` plus the name-section name if any. */
+function functionSymbol(module: Module, funcIndex: number): string {
+  const name = module.funcNames.get(funcIndex);
+  const clean = name?.replace(/[^A-Za-z0-9_.$]/g, "_").slice(0, 64);
+  return clean ? `f${funcIndex}.${clean}` : `f${funcIndex}`;
+}
+
+function exportPointerArray(
+  m: llvm.Module,
+  name: string,
+  elems: llvm.Constant[],
+  i8p: llvm.Type,
+): void {
+  const type = llvm.ArrayType.get(i8p, elems.length);
+  new llvm.GlobalVariable(
+    m,
+    type,
+    true,
+    llvm.GlobalValue.LinkageTypes.ExternalLinkage,
+    llvm.ConstantArray.get(type, elems),
+    name,
+  );
+}
+
+/** `void tramp(i8* code, i8* inst, gw_value* args, gw_value* results)`. */
+function buildTrampoline(
+  ctx: llvm.LLVMContext,
+  m: llvm.Module,
+  type: FuncType,
+  index: number,
+): llvm.Function {
+  const i8p = llvm.Type.getInt8PtrTy(ctx);
+  const ft = llvm.FunctionType.get(llvm.Type.getVoidTy(ctx), [
+    i8p,
+    i8p,
+    i8p,
+    i8p,
+  ], false);
+  const f = llvm.Function.Create(
+    ft,
+    llvm.Function.LinkageTypes.InternalLinkage,
+    `gw_tramp${index}`,
+    m,
+  );
+  const b = new llvm.IRBuilder(ctx);
+  b.SetInsertPoint(llvm.BasicBlock.Create(ctx, "entry", f));
+  const slot = (base: llvm.Value, k: number, t: ValType) =>
+    b.CreateBitCast(
+      b.CreateGEP(b.getInt8Ty(), base, b.getInt64(GW_VALUE_SIZE * k)),
+      llvm.PointerType.getUnqual(llvmValueType(ctx, t)),
+    );
+  const args = type.params.map((t, k) =>
+    b.CreateLoad(llvmValueType(ctx, t), slot(f.getArg(2), k, t))
+  );
+  const fnType = nativeFunctionType(ctx, type);
+  const code = b.CreateBitCast(f.getArg(0), llvm.PointerType.getUnqual(fnType));
+  const call = b.CreateCall(fnType, code, [f.getArg(1), ...args]);
+  type.results.forEach((t, k) => {
+    const v = type.results.length === 1
+      ? call
+      : b.CreateExtractValue(call, [k]);
+    b.CreateStore(v, slot(f.getArg(3), k, t));
+  });
+  b.CreateRetVoid();
+  return f;
+}
+
+/** A trampoline for a v128 signature: traps as unreachable until SIMD lands. */
+function unsupportedTrampoline(
+  ctx: llvm.LLVMContext,
+  m: llvm.Module,
+  index: number,
+): llvm.Function {
+  const i8p = llvm.Type.getInt8PtrTy(ctx);
+  const ft = llvm.FunctionType.get(llvm.Type.getVoidTy(ctx), [
+    i8p,
+    i8p,
+    i8p,
+    i8p,
+  ], false);
+  const f = llvm.Function.Create(
+    ft,
+    llvm.Function.LinkageTypes.InternalLinkage,
+    `gw_tramp${index}`,
+    m,
+  );
+  const b = new llvm.IRBuilder(ctx);
+  b.SetInsertPoint(llvm.BasicBlock.Create(ctx, "entry", f));
+  b.CreateCall(m.getFunction("gw_trap")!, [f.getArg(1), b.getInt32(1)]);
+  b.CreateUnreachable();
+  return f;
+}

@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { decodeModule } from "../decode/decoder.ts";
+import { translateModule } from "./module.ts";
+import { buildNative, instantiationScript } from "./testing/spec_runner.ts";
+
+const WAT = `(module
+  (memory 1)
+  (data (i32.const 16) "\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00\\ff\\ff\\ff\\7f")
+  (global $g (mut i64) (i64.const 0x8000000000000001))
+  (table 2 funcref)
+  (elem (i32.const 0) $sum $div)
+  (type $binop (func (param i32 i32) (result i32)))
+  (func $sum (export "sum") (param $p i32) (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l)))
+    (local.get $s))
+  (func $div (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "g") (result i64) (global.set $g (i64.add (global.get $g) (i64.const 1))) (global.get $g))
+  (func $mv (param i32) (result i32 i64)
+    (local.get 0) (i64.const -1)
+    (if (param i32 i64) (result i32 i64) (local.get 0) (then) (else drop drop (i32.const 7) (i64.const 8))))
+  (func (export "mv") (param i32) (result i64) (local i64)
+    (call $mv (local.get 0)) (local.set 1) (i64.extend_i32_u) (local.get 1) (i64.add))
+  (func (export "bt") (param i32) (result i32)
+    (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 11)))
+    (i32.const 12))
+  (func (export "indirect") (param i32 i32 i32) (result i32)
+    (call_indirect (type $binop) (local.get 1) (local.get 2) (local.get 0)))
+  (func (export "unaligned") (param i32) (result i64) (i64.load offset=1 (local.get 0)))
+  (func $rec (export "rec") (param i32) (result i32)
+    (if (result i32) (local.get 0) (then (call $rec (i32.sub (local.get 0) (i32.const 1)))) (else (i32.const 0))))
+)`;
+
+function wat2wasm(dir: string, text: string): Uint8Array {
+  Deno.writeTextFileSync(`${dir}/m.wat`, text);
+  const r = new Deno.Command("wat2wasm", {
+    args: [`${dir}/m.wat`, "-o", `${dir}/m.wasm`],
+  }).outputSync();
+  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  return Deno.readFileSync(`${dir}/m.wasm`);
+}
+
+function withDir(fn: (dir: string) => void | Promise<void>) {
+  return async () => {
+    const dir = Deno.makeTempDirSync({ prefix: "godwit-cg-" });
+    try {
+      await fn(dir);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
+  };
+}
+
+Deno.test(
+  "native code agrees with Deno's WebAssembly engine",
+  withDir((dir) => {
+    const bytes = wat2wasm(dir, WAT);
+    const module = decodeModule(bytes);
+    const exe = buildNative(module, dir, "m");
+    const calls: [string, bigint[]][] = [
+      ["sum", [16n, 3n]],
+      ["sum", [16n, 4n]],
+      ["div", [7n, -2n]],
+      ["div", [-2147483648n, -1n]],
+      ["div", [1n, 0n]],
+      ["g", []],
+      ["g", []],
+      ["mv", [5n]],
+      ["mv", [0n]],
+      ["bt", [0n]],
+      ["bt", [1n]],
+      ["bt", [2n]],
+      ["bt", [100n]],
+      ["indirect", [0n, 16n, 2n]],
+      ["indirect", [1n, 9n, 2n]],
+      ["indirect", [2n, 9n, 2n]],
+      ["unaligned", [16n]],
+      ["unaligned", [65530n]],
+      ["rec", [1000n]],
+      ["rec", [1000000n]],
+    ];
+    const expectedTraps: Record<number, string> = {
+      3: "T 3",
+      4: "T 2",
+      19: "T 10",
+    };
+    const index = (name: string) =>
+      module.exports.find((e) => e.name === name)!.index;
+    const script = instantiationScript(module)! +
+      calls.map(([f, args]) =>
+        `call ${index(f)} ${args.length} ${
+          args.map((a) => BigInt.asUintN(64, a).toString(16)).join(" ")
+        }\n`
+      )
+        .join("");
+    const out = new Deno.Command(exe, { stdin: "piped", stdout: "piped" })
+      .spawn();
+    const w = out.stdin.getWriter();
+    w.write(new TextEncoder().encode(script));
+    w.close();
+    return out.output().then((o) => {
+      const lines = new TextDecoder().decode(o.stdout).trim().split("\n");
+      const oracle = new WebAssembly.Instance(
+        new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+      ).exports as Record<
+        string,
+        (...a: (number | bigint)[]) => number | bigint
+      >;
+      calls.forEach(([f, args], i) => {
+        let expected: string;
+        try {
+          const r = oracle[f](...args.map(Number));
+          expected = typeof r === "bigint"
+            ? BigInt.asUintN(64, r).toString(16)
+            : (r >>> 0).toString(16);
+        } catch (e) {
+          // V8 reports stack exhaustion as a RangeError; Godwit traps (kind 10).
+          expected =
+            e instanceof WebAssembly.RuntimeError || e instanceof RangeError
+              ? "trap"
+              : String(e);
+        }
+        const got = lines[i].startsWith("T ") ? "trap" : lines[i].split(" ")[1];
+        assert.equal(got, expected, `${f}(${args}) -> ${lines[i]}`);
+        if (expectedTraps[i]) assert.equal(lines[i], expectedTraps[i]);
+      });
+    });
+  }),
+);
+
+for (const cr of [false, true]) {
+  Deno.test(
+    `-O2 output of a memory loop is tight: no calls, base loaded once (cr: ${cr})`,
+    withDir((dir) => tightLoop(dir, cr)),
+  );
+}
+
+function tightLoop(dir: string, cr: boolean): void {
+  {
+    const module = decodeModule(wat2wasm(dir, WAT));
+    const t = translateModule(module, {
+      targetTriple: "x86_64-pc-linux-gnu",
+      cr,
+    });
+    assert.equal(t.points.length > 0, cr);
+    t.writeBitcode(`${dir}/m.bc`);
+    const r = new Deno.Command("opt", {
+      args: ["-verify", "-O2", "-S", `${dir}/m.bc`, "-o", "-"],
+    }).outputSync();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    const ir = new TextDecoder().decode(r.stdout);
+    const start = ir.search(/define internal i32 @f0[.(]/);
+    const sum = ir.slice(start, ir.indexOf("\n}\n", start));
+    assert.equal((sum.match(/%mem0 = load/g) ?? []).length, 1);
+    // With C/R, only the cold slow paths call the runtime.
+    const allowed = cr
+      ? /call [^@]*@(?!gw_trap\b|gw_cr_(poll|save_frame|resume)\b|llvm\.)/
+      : /call [^@]*@(?!gw_trap\b|llvm\.)/;
+    assert.ok(!allowed.test(sum), sum);
+    assert.equal(/gw_cr_/.test(sum), cr);
+    // The normal path polls once at entry and once per loop iteration.
+    assert.equal((sum.match(/load volatile i64/g) ?? []).length, cr ? 2 : 0);
+    // Only the two tables are defined externally; everything else is internal or a runtime import.
+    const external = [...ir.matchAll(/^(@\S+) = (?!internal|private)/gm)].map((
+      m,
+    ) => m[1]);
+    assert.deepEqual(external.sort(), ["@gw_func_code", "@gw_trampolines"]);
+    const defined = [...ir.matchAll(/^define (?!internal)\S+ (\S+)\(/gm)];
+    assert.deepEqual(defined, []);
+    // Every linear-memory access is align 1.
+    assert.ok(/load i32, i32\* %\S+, align 1/.test(sum));
+  }
+}
+
+Deno.test(
+  "SIMD instructions give a clear error",
+  withDir((dir) => {
+    const bytes = wat2wasm(
+      dir,
+      `(module (func (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))`,
+    );
+    assert.throws(
+      () =>
+        translateModule(decodeModule(bytes), {
+          targetTriple: "x86_64-pc-linux-gnu",
+        }),
+      /SIMD instruction v128\.const is not supported yet \(function 0, offset 0x[0-9a-f]+\)/,
+    );
+  }),
+);

@@ -1,0 +1,487 @@
+/**
+ * Checkpoint/restore instrumentation of one function (the compiler side of
+ * design-notes section 3): polls at the entry and at loop headers, frame
+ * saves after calls, and the resume dispatch at entry.
+ *
+ * Normal path cost: at the entry and at every loop header, one volatile load
+ * of `exec->cr_request` and a branch marked unlikely; after every call, the
+ * same. Everything else lives in cold blocks moved to the end of the
+ * function. Operand-stack values that live across a point go through
+ * per-(depth, type) allocas that both the normal and the resume path write,
+ * so after mem2reg they are phis and the normal path has no extra memory
+ * traffic.
+ *
+ * Resume edges keep loops reducible: a point inside loops is reached from
+ * the entry by setting `resume_target` and jumping to the outermost loop's
+ * header; every header's slow path dispatches to the next header inward, or
+ * to the point's resume block. That needs `exec->cr_request` to stay nonzero
+ * while a restore is dispatching (runtime contract).
+ *
+ * @module
+ */
+import llvm from "llvm-bindings";
+import { CrMode, GW_VALUE_SIZE, InstanceField } from "../codegen/abi.ts";
+import type {
+  ControlFrame,
+  FunctionTranslator,
+  StackValue,
+} from "../codegen/function.ts";
+import { type Instr, ValType } from "../wasm/types.ts";
+import { pointInfo, PointKind } from "./points.ts";
+
+/** A value that is both saved at a point and carried across it. */
+interface TypedValue {
+  value: llvm.Value;
+  type: ValType;
+}
+
+/** How a call finds its callee; the resume path re-derives it. */
+export type CallTarget =
+  | { kind: "defined"; fn: llvm.Function }
+  | { kind: "import"; index: number }
+  | { kind: "indirect"; funcref: llvm.Value };
+
+interface LocalPoint {
+  id: number;
+  /** Enclosing loops (outermost first) the dispatch passes through. */
+  loops: LoopState[];
+  resume: llvm.BasicBlock;
+}
+
+interface LoopState {
+  header: llvm.BasicBlock;
+  dispatch: llvm.SwitchInst;
+}
+
+/** Emits the C/R instrumentation of one function as it is translated. */
+export class FunctionCheckpointing {
+  private readonly b: llvm.IRBuilder;
+  private readonly ctx: llvm.LLVMContext;
+  private readonly exec: llvm.Value;
+  /** i32 alloca: the point being resumed while dispatching, else 0. */
+  private readonly resumeTarget: llvm.Value;
+  /** i8* alloca that gw_cr_resume fills with the frame's values. */
+  private readonly resumeSlots: llvm.Value;
+  private readonly points: LocalPoint[] = [];
+  private readonly loops = new Map<ControlFrame, LoopState>();
+  private readonly stackSlots = new Map<string, llvm.Value>();
+  private readonly coldBlocks: llvm.BasicBlock[] = [];
+  private entryResume: llvm.BasicBlock | undefined;
+  private unreachableBlock: llvm.BasicBlock | undefined;
+
+  constructor(private readonly fx: FunctionTranslator) {
+    this.b = fx.b;
+    this.ctx = fx.ctx;
+    const eb = fx.entryBuilder();
+    const i8p = this.b.getInt8PtrTy();
+    this.exec = eb.CreateLoad(
+      i8p,
+      eb.CreateBitCast(
+        eb.CreateGEP(
+          this.b.getInt8Ty(),
+          fx.inst,
+          this.b.getInt64(InstanceField.exec),
+        ),
+        llvm.PointerType.getUnqual(i8p),
+      ),
+      "exec",
+    );
+    this.resumeTarget = eb.CreateAlloca(this.b.getInt32Ty());
+    eb.CreateStore(this.b.getInt32(0), this.resumeTarget);
+    this.resumeSlots = eb.CreateAlloca(i8p);
+  }
+
+  // ---- points ---------------------------------------------------------------
+
+  /** The entry point: the builder is after the parameters were stored. */
+  entry(first: Instr): void {
+    const id = this.newPoint(PointKind.Entry, first.offset, []);
+    const cont = this.block("entry.cont", false);
+    const slow = this.block("cr.entry.slow");
+    this.branchIfPending(slow, cont);
+    this.b.SetInsertPoint(slow);
+    const mode = this.fx.callFn("gwp_cr_mode", [this.exec]);
+    this.entryResume = this.block("cr.resume");
+    const poll = this.block("cr.entry.poll");
+    this.b.CreateCondBr(
+      this.b.CreateICmpEQ(mode, this.b.getInt64(CrMode.Rewinding)),
+      this.entryResume,
+      poll,
+    );
+    this.b.SetInsertPoint(poll);
+    this.pollOrSave(id, [], cont);
+
+    const resume = this.resumeBlock(id, []);
+    this.b.CreateBr(cont);
+    this.points.push({ id, loops: [], resume });
+    this.b.SetInsertPoint(cont);
+  }
+
+  /**
+   * Before the branch into a new loop's header: spills the values below the
+   * loop's parameters (the resume path writes the same slots).
+   */
+  loopPreheader(below: readonly StackValue[]): void {
+    this.spill(below, 0);
+  }
+
+  /** In the new loop's header: the values below the parameters, reloaded. */
+  loopHeaderValues(below: readonly StackValue[]): StackValue[] {
+    return this.reload(below.map((v) => v.type), 0);
+  }
+
+  /**
+   * Before a branch to a block's end: stores the values below the block
+   * (after a point inside the block they are not the ones from its entry).
+   */
+  spillBelowBlock(below: readonly StackValue[]): void {
+    this.spill(below, 0, false);
+  }
+
+  /** At a block's end: the values below it, reloaded. */
+  reloadBelowBlock(below: readonly StackValue[]): StackValue[] {
+    return this.reload(below.map((v) => v.type), 0);
+  }
+
+  /**
+   * The loop point, at the header of `frame` (already on the control stack),
+   * with the header's operand stack (parameters included) on `fx.stack`.
+   */
+  loop(frame: ControlFrame, ins: Instr): void {
+    const fx = this.fx;
+    const stack = fx.stack.map((v) => ({ value: v.value, type: v.type }));
+    const id = this.newPoint(
+      PointKind.Loop,
+      ins.offset,
+      stack.map((v) => v.type),
+    );
+    const enclosing = this.enclosingLoops(frame);
+    const body = this.block("loop.body", false);
+    const slow = this.block("cr.loop.slow");
+    this.branchIfPending(slow, body);
+
+    this.b.SetInsertPoint(slow);
+    const target = this.b.CreateLoad(this.b.getInt32Ty(), this.resumeTarget);
+    const dispatchBlock = this.block("cr.loop.dispatch");
+    const poll = this.block("cr.loop.poll");
+    this.b.CreateCondBr(
+      this.b.CreateICmpNE(target, this.b.getInt32(0)),
+      dispatchBlock,
+      poll,
+    );
+    this.b.SetInsertPoint(dispatchBlock);
+    const dispatch = this.b.CreateSwitch(target, this.unreachable());
+    this.loops.set(frame, { header: frame.header!, dispatch });
+    this.b.SetInsertPoint(poll);
+    this.pollOrSave(id, stack, body);
+
+    // Resume: set the header's inputs and enter it as a branch would.
+    const values = this.resumeBlockValues(id, stack.map((v) => v.type));
+    const nParams = frame.params.length;
+    const nBelow = stack.length - nParams;
+    values.slice(0, nBelow).forEach((v, k) =>
+      this.b.CreateStore(v.value, this.stackSlot(k, v.type))
+    );
+    values.slice(nBelow).forEach((v, k) =>
+      this.b.CreateStore(v.value, frame.paramSlots![k])
+    );
+    this.b.CreateBr(frame.header!);
+    this.points.push({ id, loops: enclosing, resume: this.lastResume! });
+    this.b.SetInsertPoint(body);
+  }
+
+  /**
+   * A call point: pops the arguments, calls, pushes the results. The saved
+   * stack is the one below the arguments (plus the arguments for imports,
+   * plus the callee for call_indirect).
+   */
+  call(
+    ins: Instr,
+    fnType: llvm.FunctionType,
+    results: readonly ValType[],
+    nParams: number,
+    target: CallTarget,
+    paramTypes: readonly ValType[],
+  ): void {
+    const fx = this.fx;
+    const args = fx.popN(nParams);
+    const below = fx.stack.splice(0, fx.stack.length);
+    const extra: TypedValue[] = target.kind === "import"
+      ? args.map((value, i) => ({ value, type: paramTypes[i] }))
+      : target.kind === "indirect"
+      ? [{ value: target.funcref, type: ValType.FuncRef }]
+      : [];
+    const saved: TypedValue[] = [...below, ...extra];
+    const id = this.newPoint(
+      target.kind === "import" ? PointKind.ImportCall : PointKind.Call,
+      ins.offset,
+      saved.map((v) => v.type),
+    );
+    const merge = this.block("call.cont", false);
+
+    // Normal path (spills first: a touched load must trap before the call).
+    this.spill(below, 0);
+    this.spill(extra, below.length);
+    const r1 = this.emitCall(fnType, target, args, results);
+    this.spill(r1, saved.length);
+    this.b.CreateBr(merge);
+
+    // Resume path: reload the frame, re-issue the call.
+    const values = this.resumeBlockValues(id, saved.map((v) => v.type));
+    this.spill(values, 0);
+    const resumeExtra = values.slice(below.length);
+    const resumeTarget: CallTarget = target.kind === "indirect"
+      ? { kind: "indirect", funcref: resumeExtra[0].value }
+      : target;
+    const resumeArgs = target.kind === "import"
+      ? resumeExtra.map((v) => v.value)
+      : paramTypes.map((t) => fx.zero(t));
+    const r2 = this.emitCall(fnType, resumeTarget, resumeArgs, results);
+    this.spill(r2, saved.length);
+    this.b.CreateBr(merge);
+    this.points.push({
+      id,
+      loops: this.enclosingLoops(),
+      resume: this.lastResume!,
+    });
+
+    // After the call: save this frame if the callee is unwinding.
+    this.b.SetInsertPoint(merge);
+    const after = this.reload([...saved.map((v) => v.type), ...results], 0);
+    const cont = this.block("call.after", false);
+    const check = this.block("cr.call.check");
+    const save = this.saveBlock(id, after.slice(0, saved.length));
+    this.branchIfPending(check, cont);
+    this.b.SetInsertPoint(check);
+    const mode = fx.callFn("gwp_cr_mode", [this.exec]);
+    this.b.CreateCondBr(
+      this.b.CreateICmpEQ(mode, this.b.getInt64(CrMode.Unwinding)),
+      save,
+      cont,
+    );
+    this.b.SetInsertPoint(cont);
+    fx.stack.push(...after.slice(0, below.length));
+    fx.stack.push(...after.slice(saved.length));
+  }
+
+  /** After the body: builds the resume dispatch, moves cold code last. */
+  finish(): void {
+    if (!this.entryResume) return;
+    const fx = this.fx;
+    this.b.SetInsertPoint(this.entryResume);
+    const id = fx.callFn("gw_cr_resume", [
+      fx.inst,
+      this.b.getInt32(fx.funcIndex),
+      this.resumeSlots,
+    ]);
+    this.b.CreateStore(id, this.resumeTarget);
+    const sw = this.b.CreateSwitch(id, this.unreachable(), this.points.length);
+    for (const p of this.points) {
+      const c = this.b.getInt32(p.id);
+      sw.addCase(c, p.loops.length === 0 ? p.resume : p.loops[0].header);
+      p.loops.forEach((l, i) =>
+        l.dispatch.addCase(
+          c,
+          i + 1 < p.loops.length ? p.loops[i + 1].header : p.resume,
+        )
+      );
+    }
+    for (const bb of this.coldBlocks) {
+      bb.removeFromParent();
+      bb.insertInto(fx.fn);
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------
+
+  private lastResume: llvm.BasicBlock | undefined;
+
+  private newPoint(kind: PointKind, offset: number, stack: ValType[]): number {
+    const points = this.fx.mc.points;
+    points.push(
+      pointInfo(
+        this.fx.funcIndex,
+        offset,
+        kind,
+        this.fx.locals.map((l) => l.type),
+        stack,
+      ),
+    );
+    return points.length - 1;
+  }
+
+  /** Loop states of the enclosing loops, outermost first (minus `except`). */
+  private enclosingLoops(except?: ControlFrame): LoopState[] {
+    return this.fx.control.flatMap((f) =>
+      f.kind === "loop" && f !== except ? [this.loops.get(f)!] : []
+    );
+  }
+
+  private block(name: string, cold = true): llvm.BasicBlock {
+    const bb = llvm.BasicBlock.Create(this.ctx, name, this.fx.fn);
+    if (cold) this.coldBlocks.push(bb);
+    return bb;
+  }
+
+  private unreachable(): llvm.BasicBlock {
+    if (!this.unreachableBlock) {
+      const ip = this.b.GetInsertBlock();
+      this.unreachableBlock = this.block("cr.bad_point");
+      this.b.SetInsertPoint(this.unreachableBlock);
+      this.b.CreateUnreachable();
+      if (ip) this.b.SetInsertPoint(ip);
+    }
+    return this.unreachableBlock;
+  }
+
+  /** `if (unlikely(exec->cr_request != 0)) goto slow; else goto cont`. */
+  private branchIfPending(slow: llvm.BasicBlock, cont: llvm.BasicBlock): void {
+    const pending = this.fx.callFn("gwp_cr_pending", [this.exec]);
+    const expected = this.fx.callFn("llvm.expect.i1", [
+      pending,
+      this.b.getFalse(),
+    ]);
+    this.b.CreateCondBr(expected, slow, cont);
+  }
+
+  /** `if (gw_cr_poll(inst, id)) save and return; else goto cont`. */
+  private pollOrSave(
+    id: number,
+    stack: readonly TypedValue[],
+    cont: llvm.BasicBlock,
+  ): void {
+    const r = this.fx.callFn("gw_cr_poll", [
+      this.fx.inst,
+      this.b.getInt32(id),
+    ]);
+    const save = this.saveBlock(id, stack);
+    this.b.CreateCondBr(this.b.CreateICmpNE(r, this.b.getInt32(0)), save, cont);
+  }
+
+  /** A cold block that stores the frame (locals, then `stack`) and returns. */
+  private saveBlock(id: number, stack: readonly TypedValue[]): llvm.BasicBlock {
+    const fx = this.fx;
+    const ip = this.b.GetInsertBlock();
+    const bb = this.block("cr.save");
+    this.b.SetInsertPoint(bb);
+    const slots = fx.callFn("gw_cr_save_frame", [fx.inst, this.b.getInt32(id)]);
+    fx.locals.forEach((l, k) =>
+      this.b.CreateStore(
+        this.b.CreateLoad(fx.llvmType(l.type), l.slot),
+        this.valueSlot(slots, k, l.type),
+      )
+    );
+    stack.forEach((v, k) =>
+      this.b.CreateStore(
+        v.value,
+        this.valueSlot(slots, fx.locals.length + k, v.type),
+      )
+    );
+    fx.callFn("gwp_leave", [fx.inst]);
+    const rt = fx.fn.getReturnType();
+    if (rt.isVoidTy()) this.b.CreateRetVoid();
+    else this.b.CreateRet(llvm.Constant.getNullValue(rt));
+    if (ip) this.b.SetInsertPoint(ip);
+    return bb;
+  }
+
+  /** Starts a resume block that restores the locals; returns it. */
+  private resumeBlock(id: number, stack: ValType[]): llvm.BasicBlock {
+    this.resumeBlockValues(id, stack);
+    return this.lastResume!;
+  }
+
+  /**
+   * Starts the resume block of point `id` (builder left in it): loads the
+   * locals into their allocas, clears `resume_target`, and returns the saved
+   * stack values of types `stack`.
+   */
+  private resumeBlockValues(id: number, stack: ValType[]): TypedValue[] {
+    const fx = this.fx;
+    const bb = this.block(`cr.resume.${id}`);
+    this.lastResume = bb;
+    this.b.SetInsertPoint(bb);
+    const slots = this.b.CreateLoad(this.b.getInt8PtrTy(), this.resumeSlots);
+    fx.locals.forEach((l, k) =>
+      this.b.CreateStore(
+        this.b.CreateLoad(
+          fx.llvmType(l.type),
+          this.valueSlot(slots, k, l.type),
+        ),
+        l.slot,
+      )
+    );
+    this.b.CreateStore(this.b.getInt32(0), this.resumeTarget);
+    return stack.map((type, k) => ({
+      type,
+      value: this.b.CreateLoad(
+        fx.llvmType(type),
+        this.valueSlot(slots, fx.locals.length + k, type),
+      ),
+    }));
+  }
+
+  /** `(T*)&slots[k]` in a gw_value array. */
+  private valueSlot(slots: llvm.Value, k: number, t: ValType): llvm.Value {
+    return this.fx.fieldPtr(slots, GW_VALUE_SIZE * k, this.fx.llvmType(t));
+  }
+
+  /** The alloca carrying stack depth `k` of type `t` across points. */
+  private stackSlot(k: number, t: ValType): llvm.Value {
+    const key = `${k}:${t}`;
+    let slot = this.stackSlots.get(key);
+    if (!slot) {
+      slot = this.fx.alloca(t);
+      this.stackSlots.set(key, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * Stores values into the stack slots from depth `base`. A pending load
+   * result is touched first: once it flows into a phi, a later `drop` can no
+   * longer make its out-of-bounds trap happen.
+   */
+  private spill(
+    values: readonly (TypedValue | StackValue)[],
+    base: number,
+    touch = true,
+  ) {
+    values.forEach((v, k) => {
+      const load = (v as StackValue).load;
+      if (load && touch) {
+        this.fx.callFn("gwp_touch", [
+          this.fx.memoryBase(),
+          load.addr,
+          this.b.getInt64(load.offset + load.size - 1),
+        ]);
+      }
+      this.b.CreateStore(v.value, this.stackSlot(base + k, v.type));
+    });
+  }
+
+  /** Loads values of `types` from the stack slots from depth `base`. */
+  private reload(types: readonly ValType[], base: number): StackValue[] {
+    return types.map((type, k) => ({
+      type,
+      value: this.b.CreateLoad(
+        this.fx.llvmType(type),
+        this.stackSlot(base + k, type),
+      ),
+    }));
+  }
+
+  private emitCall(
+    fnType: llvm.FunctionType,
+    target: CallTarget,
+    args: llvm.Value[],
+    results: readonly ValType[],
+  ): TypedValue[] {
+    const call = this.fx.callTarget(fnType, target, args);
+    if (results.length === 1) return [{ value: call, type: results[0] }];
+    return results.map((type, i) => ({
+      type,
+      value: this.b.CreateExtractValue(call, [i]),
+    }));
+  }
+}

@@ -1,0 +1,489 @@
+/*
+ * checkpoint.c: the runtime half of checkpoint/restore: the slow paths of
+ * migration points (gw_cr_poll, gw_cr_save_frame, gw_cr_resume), the
+ * triggers (signal, countdown, timer), and the embedder's calls around
+ * gw_call (write the snapshot when a call unwound, rewind after a restore
+ * or with --continue). The file format is snapshot.c's.
+ *
+ * exec->cr_request is the one flag generated code tests. Its bits:
+ *   REQ_PENDING  a checkpoint is wanted (signal, timer, countdown reached);
+ *                the next entry or loop point starts unwinding
+ *   REQ_COUNT    counting points for --checkpoint-after
+ *   REQ_ACTIVE   unwinding or rewinding is under way
+ * A signal handler or the timer thread only ORs REQ_PENDING in.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "snapshot_internal.h"
+
+#define REQ_PENDING 1ull
+#define REQ_COUNT 2ull
+#define REQ_ACTIVE 4ull
+
+enum { TRIGGER_NONE, TRIGGER_SIGNAL, TRIGGER_TIMER };
+
+typedef struct gw_cr_state {
+  gw_cr_config cfg;
+  char *path;
+  gw_cr_host_hooks hooks;
+  uint64_t count;     /* points polled while counting */
+  uint64_t snapshots; /* snapshots written */
+  volatile sig_atomic_t trigger; /* who set REQ_PENDING (signal/timer) */
+  const char *reason;            /* of the checkpoint under way */
+  gw_instance *inst;             /* whose frames are being saved */
+  /* Unwinding: frames innermost first. After finish: outermost first. */
+  gw_cr_frame *frames;
+  size_t num_frames, cap_frames;
+  /* Rewinding: frames outermost first; the next one to hand out. */
+  gw_cr_frame *rewind;
+  size_t num_rewind, next_rewind;
+  int old_signal_installed;
+  struct sigaction old_signal;
+  int timer_running;
+  int timer_stop;
+  pthread_t timer;
+  pthread_mutex_t timer_lock;
+  pthread_cond_t timer_wake;
+  uint64_t timer_epoch; /* bumped (under timer_lock) when a checkpoint ends */
+  char error[256];
+} gw_cr_state;
+
+/* The exec a checkpoint signal is for (signals are process-wide). */
+static gw_exec *volatile signal_exec;
+
+static void set_bits(gw_exec *exec, uint64_t bits) {
+  __atomic_fetch_or(&exec->cr_request, bits, __ATOMIC_SEQ_CST);
+}
+static void clear_bits(gw_exec *exec, uint64_t bits) {
+  __atomic_fetch_and(&exec->cr_request, ~bits, __ATOMIC_SEQ_CST);
+}
+
+static gw_cr_state *state_of(gw_exec *exec) {
+  if (exec->cr == NULL) {
+    gw_cr_state *st = calloc(1, sizeof *st);
+    if (st == NULL) return NULL;
+    pthread_mutex_init(&st->timer_lock, NULL);
+    pthread_cond_init(&st->timer_wake, NULL);
+    st->path = strdup("godwit.snapshot");
+    st->cfg.signal = -1;
+    exec->cr = st;
+  }
+  return exec->cr;
+}
+
+static void drop_frames(gw_cr_state *st) {
+  gw_cr_frames_free(st->frames, st->num_frames);
+  st->frames = NULL;
+  st->num_frames = st->cap_frames = 0;
+}
+
+static void drop_rewind(gw_cr_state *st) {
+  gw_cr_frames_free(st->rewind, st->num_rewind);
+  st->rewind = NULL;
+  st->num_rewind = st->next_rewind = 0;
+}
+
+/* Ends any unwinding or rewinding (after an error or a trap). */
+static void reset_mode(gw_exec *exec, gw_cr_state *st) {
+  exec->cr_mode = GW_CR_NORMAL;
+  clear_bits(exec, REQ_ACTIVE);
+  drop_frames(st);
+  drop_rewind(st);
+}
+
+/* An inconsistency generated code cannot recover from: report and trap. */
+__attribute__((noreturn)) static void cr_fail(gw_instance *inst,
+                                              gw_cr_state *st,
+                                              const char *msg) {
+  if (st != NULL) snprintf(st->error, sizeof st->error, "%s", msg);
+  gw_trap(inst, GW_TRAP_HOST);
+}
+
+/* ---- Triggers ------------------------------------------------------------ */
+
+static void on_checkpoint_signal(int sig) {
+  (void)sig;
+  gw_exec *exec = signal_exec;
+  if (exec == NULL) return;
+  gw_cr_state *st = exec->cr;
+  if (st != NULL) st->trigger = TRIGGER_SIGNAL;
+  set_bits(exec, REQ_PENDING);
+}
+
+static void *timer_main(void *p) {
+  gw_exec *exec = p;
+  gw_cr_state *st = exec->cr;
+  double every = st->cfg.checkpoint_every;
+  pthread_mutex_lock(&st->timer_lock);
+  while (!st->timer_stop) {
+    /* The period runs from the end of the last checkpoint, so a program
+     * whose snapshots take longer than the period still makes progress. */
+    uint64_t epoch = st->timer_epoch;
+    struct timespec next;
+    clock_gettime(CLOCK_REALTIME, &next);
+    double secs = (double)next.tv_sec + next.tv_nsec / 1e9 + every;
+    next.tv_sec = (time_t)secs;
+    next.tv_nsec = (long)((secs - (double)next.tv_sec) * 1e9);
+    if (next.tv_nsec >= 1000000000L) next.tv_nsec = 999999999L;
+    int r = 0;
+    while (!st->timer_stop && r != ETIMEDOUT && epoch == st->timer_epoch)
+      r = pthread_cond_timedwait(&st->timer_wake, &st->timer_lock, &next);
+    if (st->timer_stop) break;
+    if (epoch != st->timer_epoch) continue; /* a checkpoint ended: restart */
+    st->trigger = TRIGGER_TIMER;
+    set_bits(exec, REQ_PENDING);
+    /* Wait for that checkpoint to happen before arming the next one. */
+    while (!st->timer_stop && epoch == st->timer_epoch)
+      pthread_cond_wait(&st->timer_wake, &st->timer_lock);
+  }
+  pthread_mutex_unlock(&st->timer_lock);
+  return NULL;
+}
+
+int gw_cr_setup(gw_exec *exec, const gw_cr_config *cfg, char *err, size_t n) {
+  gw_cr_state *st = state_of(exec);
+  if (st == NULL) {
+    snprintf(err, n, "out of memory");
+    return -1;
+  }
+  if (cfg->checkpoint_every < 0 || cfg->checkpoint_every != cfg->checkpoint_every) {
+    snprintf(err, n, "--checkpoint-every needs a positive number of seconds");
+    return -1;
+  }
+  st->cfg = *cfg;
+  free(st->path);
+  st->path = strdup(cfg->snapshot_path ? cfg->snapshot_path
+                                       : "godwit.snapshot");
+  st->cfg.snapshot_path = st->path;
+  if (st->path == NULL) {
+    snprintf(err, n, "out of memory");
+    return -1;
+  }
+  if (cfg->checkpoint_after > 0) set_bits(exec, REQ_COUNT);
+  int sig = cfg->signal == 0 ? SIGUSR1 : cfg->signal;
+  if (sig > 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_checkpoint_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    signal_exec = exec;
+    if (sigaction(sig, &sa, &st->old_signal) != 0) {
+      snprintf(err, n, "cannot install the checkpoint signal handler: %s",
+               strerror(errno));
+      return -1;
+    }
+    st->old_signal_installed = sig;
+  }
+  if (cfg->checkpoint_every > 0) {
+    st->timer_stop = 0;
+    if (pthread_create(&st->timer, NULL, timer_main, exec) != 0) {
+      snprintf(err, n, "cannot start the checkpoint timer");
+      return -1;
+    }
+    st->timer_running = 1;
+  }
+  return 0;
+}
+
+void gw_cr_set_host_hooks(gw_exec *exec, const gw_cr_host_hooks *hooks) {
+  gw_cr_state *st = state_of(exec);
+  if (st != NULL) st->hooks = *hooks;
+}
+
+void gw_cr_teardown(gw_exec *exec) {
+  gw_cr_state *st = exec->cr;
+  if (st == NULL) return;
+  if (st->timer_running) {
+    pthread_mutex_lock(&st->timer_lock);
+    st->timer_stop = 1;
+    pthread_cond_signal(&st->timer_wake);
+    pthread_mutex_unlock(&st->timer_lock);
+    pthread_join(st->timer, NULL);
+  }
+  if (st->old_signal_installed > 0)
+    sigaction(st->old_signal_installed, &st->old_signal, NULL);
+  if (signal_exec == exec) signal_exec = NULL;
+  drop_frames(st);
+  drop_rewind(st);
+  pthread_mutex_destroy(&st->timer_lock);
+  pthread_cond_destroy(&st->timer_wake);
+  free(st->path);
+  free(st);
+  exec->cr = NULL;
+  exec->cr_request = 0;
+  exec->cr_mode = GW_CR_NORMAL;
+}
+
+uint64_t gw_cr_points_reached(const gw_exec *exec) {
+  const gw_cr_state *st = exec->cr;
+  return st ? st->count : 0;
+}
+
+uint64_t gw_cr_snapshots_written(const gw_exec *exec) {
+  const gw_cr_state *st = exec->cr;
+  return st ? st->snapshots : 0;
+}
+
+/* ---- Called by generated code ------------------------------------------- */
+
+int32_t gw_cr_poll(gw_instance *inst, uint32_t point) {
+  gw_exec *exec = inst->exec;
+  gw_cr_state *st = exec->cr;
+  if (st == NULL || exec->cr_mode != GW_CR_NORMAL ||
+      point >= inst->module->num_points)
+    return 0;
+  if (exec->cr_request & REQ_COUNT) {
+    st->count++;
+    if (st->count >= st->cfg.checkpoint_after) {
+      clear_bits(exec, REQ_COUNT);
+      st->trigger = TRIGGER_NONE;
+      st->reason = "countdown";
+      set_bits(exec, REQ_PENDING);
+    }
+  }
+  if (!(exec->cr_request & REQ_PENDING)) return 0;
+  /* A frame suspended at a call must have a callee frame above it: a
+   * request met before a call waits for the callee's entry point. */
+  if (inst->module->points[point].kind == GW_POINT_CALL) return 0;
+  if (st->trigger == TRIGGER_SIGNAL) st->reason = "signal";
+  else if (st->trigger == TRIGGER_TIMER) st->reason = "timer";
+  st->trigger = TRIGGER_NONE;
+  set_bits(exec, REQ_ACTIVE);
+  clear_bits(exec, REQ_PENDING);
+  drop_frames(st);
+  drop_rewind(st); /* values of the last restore were consumed long ago */
+  st->inst = inst;
+  st->error[0] = 0;
+  exec->cr_mode = GW_CR_UNWINDING;
+  return 1;
+}
+
+gw_value *gw_cr_save_frame(gw_instance *inst, uint32_t point) {
+  gw_exec *exec = inst->exec;
+  gw_cr_state *st = exec->cr;
+  if (st == NULL || exec->cr_mode != GW_CR_UNWINDING)
+    cr_fail(inst, st, "checkpoint: a frame was saved while not unwinding");
+  if (inst != st->inst)
+    cr_fail(inst, st, "checkpoint: the call stack spans several instances, "
+                      "which snapshots cannot describe");
+  if (point >= inst->module->num_points)
+    cr_fail(inst, st, "checkpoint: bad migration point id");
+  const gw_point_desc *p = &inst->module->points[point];
+  if (st->num_frames == st->cap_frames) {
+    size_t cap = st->cap_frames ? st->cap_frames * 2 : 64;
+    gw_cr_frame *frames = realloc(st->frames, cap * sizeof *frames);
+    if (frames == NULL) cr_fail(inst, st, "checkpoint: out of memory");
+    st->frames = frames;
+    st->cap_frames = cap;
+  }
+  uint32_t count = p->num_locals + p->num_stack;
+  gw_value *values = calloc(count ? count : 1, sizeof(gw_value));
+  if (values == NULL) cr_fail(inst, st, "checkpoint: out of memory");
+  st->frames[st->num_frames++] = (gw_cr_frame){
+      .point = point, .func = p->func, .num_values = count, .values = values};
+  return values;
+}
+
+uint32_t gw_cr_resume(gw_instance *inst, uint32_t func, gw_value **slots) {
+  gw_exec *exec = inst->exec;
+  gw_cr_state *st = exec->cr;
+  if (st == NULL || exec->cr_mode != GW_CR_REWINDING ||
+      st->next_rewind >= st->num_rewind)
+    cr_fail(inst, st, "restore: a function resumed with no saved frame left");
+  gw_cr_frame *f = &st->rewind[st->next_rewind];
+  if (f->func != func) {
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "restore: the snapshot's frame %zu is in function %u, but "
+             "function %u was called (the snapshot does not match the "
+             "program)", st->next_rewind, f->func, func);
+    cr_fail(inst, st, msg);
+  }
+  *slots = f->values;
+  st->next_rewind++;
+  if (st->next_rewind == st->num_rewind) {
+    /* The innermost frame: back to normal execution. The values stay
+     * allocated until the next checkpoint (the caller still loads them). */
+    exec->cr_mode = GW_CR_NORMAL;
+    clear_bits(exec, REQ_ACTIVE);
+  }
+  return f->point;
+}
+
+/* ---- Called by the embedder ---------------------------------------------- */
+
+int gw_cr_finish_unwind(gw_exec *exec, gw_instance *inst, char *err,
+                        size_t n) {
+  gw_cr_state *st = exec->cr;
+  if (st == NULL || exec->cr_mode != GW_CR_UNWINDING || st->num_frames == 0) {
+    snprintf(err, n, "checkpoint: no unwound frames to write");
+    return -1;
+  }
+  /* Saved innermost first; the snapshot lists them outermost first. */
+  for (size_t i = 0, j = st->num_frames - 1; i < j; i++, j--) {
+    gw_cr_frame t = st->frames[i];
+    st->frames[i] = st->frames[j];
+    st->frames[j] = t;
+  }
+  exec->cr_mode = GW_CR_NORMAL;
+  clear_bits(exec, REQ_ACTIVE);
+  gw_snapshot_meta meta = {.reason = st->reason ? st->reason : "request",
+                           .points_reached = st->count};
+  uint8_t *bytes;
+  size_t len;
+  if (gw_snapshot_encode(inst, st->frames, st->num_frames, &meta, &st->hooks,
+                         &bytes, &len, err, n) != 0)
+    return -1;
+  int r = gw_snapshot_write_file(st->path, bytes, len, err, n);
+  free(bytes);
+  if (r == 0) st->snapshots++;
+  if (st->timer_running) {
+    pthread_mutex_lock(&st->timer_lock);
+    st->timer_epoch++;
+    pthread_cond_signal(&st->timer_wake);
+    pthread_mutex_unlock(&st->timer_lock);
+  }
+  return r;
+}
+
+int gw_cr_rewind(gw_exec *exec, char *err, size_t n) {
+  gw_cr_state *st = exec->cr;
+  if (st == NULL || st->num_frames == 0) {
+    snprintf(err, n, "checkpoint: no saved frames to resume from");
+    return -1;
+  }
+  drop_rewind(st);
+  st->rewind = st->frames;
+  st->num_rewind = st->num_frames;
+  st->next_rewind = 0;
+  st->frames = NULL;
+  st->num_frames = st->cap_frames = 0;
+  exec->cr_mode = GW_CR_REWINDING;
+  set_bits(exec, REQ_ACTIVE);
+  return 0;
+}
+
+int gw_cr_restore_bytes(gw_exec *exec, gw_instance *inst,
+                        const uint8_t *bytes, size_t len, char *err,
+                        size_t n) {
+  gw_cr_state *st = state_of(exec);
+  if (st == NULL) {
+    snprintf(err, n, "out of memory");
+    return -1;
+  }
+  gw_cr_frame *frames;
+  size_t num_frames;
+  if (gw_snapshot_decode(inst, bytes, len, &st->hooks, &frames, &num_frames,
+                         err, n) != 0)
+    return -1;
+  drop_frames(st);
+  st->frames = frames;
+  st->num_frames = st->cap_frames = num_frames;
+  return gw_cr_rewind(exec, err, n);
+}
+
+int gw_cr_restore(gw_exec *exec, gw_instance *inst, const char *path,
+                  char *err, size_t n) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    snprintf(err, n, "cannot open snapshot %s: %s", path, strerror(errno));
+    return -1;
+  }
+  struct stat sb;
+  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    snprintf(err, n, "snapshot %s is not a regular file", path);
+    fclose(f);
+    return -1;
+  }
+  size_t len = (size_t)sb.st_size;
+  uint8_t *bytes = malloc(len ? len : 1);
+  if (bytes == NULL || fread(bytes, 1, len, f) != len) {
+    snprintf(err, n, "cannot read snapshot %s", path);
+    free(bytes);
+    fclose(f);
+    return -1;
+  }
+  fclose(f);
+  int r = gw_cr_restore_bytes(exec, inst, bytes, len, err, n);
+  if (r != 0) {
+    char inner[512];
+    snprintf(inner, sizeof inner, "%s", err);
+    snprintf(err, n, "cannot restore %s: %s", path, inner);
+  }
+  free(bytes);
+  return r;
+}
+
+/* Number of parameters of function `func` of inst. */
+static size_t param_count(const gw_instance *inst, uint32_t func) {
+  const char *sig = inst->module->type_sigs[inst->module->func_types[func]];
+  const char *colon = strchr(sig, ':');
+  return colon ? (size_t)(colon - sig) : strlen(sig);
+}
+
+int32_t gw_cr_call(gw_exec *exec, gw_instance *inst, gw_funcref *fn,
+                   const gw_value *args, gw_value *results, char *err,
+                   size_t n) {
+  gw_cr_state *st = exec->cr;
+  gw_value *zeros = NULL;
+  int32_t kind;
+  for (;;) {
+    if (st != NULL && exec->cr_mode == GW_CR_REWINDING) {
+      /* The outermost frame's function; its parameters come from the frame. */
+      uint32_t func = st->rewind[st->next_rewind].func;
+      fn = inst->funcs[func];
+      free(zeros);
+      zeros = calloc(param_count(inst, func) + 1, sizeof(gw_value));
+      if (zeros == NULL) {
+        snprintf(err, n, "out of memory");
+        kind = GW_CR_ERROR;
+        break;
+      }
+      args = zeros;
+    }
+    kind = gw_call(exec, fn, args, results);
+    st = exec->cr;
+    if (st == NULL) break;
+    if (kind != GW_TRAP_NONE) {
+      if (st->error[0] != 0) { /* the trap was checkpoint/restore failing */
+        snprintf(err, n, "%s", st->error);
+        st->error[0] = 0;
+        kind = GW_CR_ERROR;
+      }
+      reset_mode(exec, st);
+      break;
+    }
+    if (exec->cr_mode == GW_CR_REWINDING) {
+      snprintf(err, n, "restore: the program returned before every saved "
+                       "frame was resumed");
+      reset_mode(exec, st);
+      kind = GW_CR_ERROR;
+      break;
+    }
+    if (exec->cr_mode != GW_CR_UNWINDING) break;
+    if (gw_cr_finish_unwind(exec, inst, err, n) != 0) {
+      reset_mode(exec, st);
+      kind = GW_CR_ERROR;
+      break;
+    }
+    if (!st->cfg.continue_after) {
+      kind = GW_CR_CHECKPOINTED;
+      break;
+    }
+    if (gw_cr_rewind(exec, err, n) != 0) {
+      kind = GW_CR_ERROR;
+      break;
+    }
+  }
+  free(zeros);
+  return kind;
+}

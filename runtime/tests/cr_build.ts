@@ -1,0 +1,87 @@
+/**
+ * Builds and runs runtime/tests/cr_test.c once per process, for the Deno
+ * tests of both halves of checkpoint/restore (runtime/checkpoint_test.ts and
+ * compiler/snapshot/snapshot_test.ts): they read the snapshots it writes.
+ *
+ * @module
+ */
+
+/** Runtime sources cr_test links (no instance.c: it builds instances by hand). */
+const SOURCES = [
+  "checkpoint.c",
+  "snapshot.c",
+  "snapshot_json.c",
+  "snapshot_deflate.c",
+  "exec.c",
+  "trap.c",
+  "memory.c",
+  "table.c",
+  "types.c",
+];
+
+/** The built test program and the directory its snapshots went to. */
+export interface CrTestRun {
+  /** Path of the cr_test executable. */
+  exe: string;
+  /** Directory holding the snapshots it wrote. */
+  dir: string;
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+const RUNTIME = new URL("../", import.meta.url).pathname;
+let cached: Promise<CrTestRun> | undefined;
+
+async function run(cmd: string, args: string[]) {
+  const out = await new Deno.Command(cmd, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+  };
+}
+
+/** Compiles cr_test.c (-Wall -Wextra -Werror) and runs it once. */
+export function crTestRun(): Promise<CrTestRun> {
+  cached ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "godwit-cr-" });
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(dir, { recursive: true });
+      } catch { /* already gone */ }
+    });
+    const exe = `${dir}/cr_test`;
+    const build = await run("cc", [
+      "-Wall",
+      "-Wextra",
+      "-Werror",
+      "-O2",
+      "-g",
+      "-o",
+      exe,
+      `${RUNTIME}tests/cr_test.c`,
+      ...SOURCES.map((s) => RUNTIME + s),
+      "-lpthread",
+    ]);
+    if (build.code !== 0) {
+      throw new Error(`cannot build cr_test:\n${build.stderr}`);
+    }
+    const snapDir = `${dir}/snapshots`;
+    await Deno.mkdir(snapDir);
+    const r = await run(exe, [snapDir, "300"]);
+    return { exe, dir: snapDir, ...r };
+  })();
+  return cached;
+}
+
+/** The bytes of runtime/tests/cr_module.wasm. */
+export function crModuleBytes(): Uint8Array {
+  return Deno.readFileSync(`${RUNTIME}tests/cr_module.wasm`);
+}

@@ -1,0 +1,198 @@
+/**
+ * The harness side of the spec driver's line protocol (runtime/spec_driver.c
+ * documents it): one request line on stdin, one reply line on stdout, with a
+ * per-request time limit. A driver that dies or hangs is reported as such,
+ * never thrown, so one bad module cannot stop a run.
+ *
+ * @module
+ */
+
+import { toWire, type Value } from "./values.ts";
+
+/** A reply of the driver, or what happened instead of one. */
+export type DriverReply =
+  | { kind: "ok"; values: string[] }
+  | { kind: "trap"; message: string }
+  | { kind: "unlinkable"; message: string }
+  | { kind: "error"; message: string }
+  | { kind: "crash"; message: string }
+  | { kind: "timeout"; message: string };
+
+const encoder = new TextEncoder();
+
+/** `=` and the hex of a name's UTF-8 bytes: how names travel in the protocol. */
+export function hexName(name: string): string {
+  return "=" + Array.from(
+    encoder.encode(name),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
+}
+
+/** Formats an `invoke` request. */
+export function invokeRequest(
+  id: number,
+  field: string,
+  args: Value[],
+): string {
+  return ["invoke", String(id), hexName(field), ...args.map(toWire)].join(" ");
+}
+
+/** Formats a `get` request. */
+export function getRequest(id: number, field: string): string {
+  return `get ${id} ${hexName(field)}`;
+}
+
+/** Formats a `load` request. */
+export function loadRequest(id: number, path: string): string {
+  if (/\s/.test(path)) {
+    throw new Error(`module path must not contain spaces: ${path}`);
+  }
+  return `load ${id} ${path}`;
+}
+
+/** Formats a `register` request. */
+export function registerRequest(name: string, id: number): string {
+  return `register ${hexName(name)} ${id}`;
+}
+
+/** Parses one reply line. */
+export function parseReply(line: string): DriverReply {
+  const space = line.indexOf(" ");
+  const word = space < 0 ? line : line.slice(0, space);
+  const rest = space < 0 ? "" : line.slice(space + 1);
+  switch (word) {
+    case "ok":
+      return { kind: "ok", values: rest === "" ? [] : rest.split(" ") };
+    case "trap":
+    case "unlinkable":
+    case "error":
+      return { kind: word, message: rest };
+    default:
+      return {
+        kind: "error",
+        message: `unexpected driver output: ${line.slice(0, 200)}`,
+      };
+  }
+}
+
+/** One running spec_driver process. */
+export class SpecDriver {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #reader: ReadableStreamDefaultReader<string>;
+  #buffer = "";
+  #stderrTail = "";
+  #dead = false;
+
+  /** Starts `path` with `args`. */
+  constructor(path: string, args: string[] = []) {
+    this.#child = new Deno.Command(path, {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#writer = this.#child.stdin.getWriter();
+    this.#reader = this.#child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    this.#collectStderr();
+  }
+
+  async #collectStderr(): Promise<void> {
+    try {
+      for await (
+        const chunk of this.#child.stderr.pipeThrough(new TextDecoderStream())
+      ) {
+        this.#stderrTail = (this.#stderrTail + chunk).slice(-2000);
+      }
+    } catch {
+      // The process went away; nothing more to read.
+    }
+  }
+
+  /** Whether the process has died or been killed. */
+  get dead(): boolean {
+    return this.#dead;
+  }
+
+  /** Sends one request and waits at most `timeoutMs` for its reply. */
+  async request(line: string, timeoutMs: number): Promise<DriverReply> {
+    if (this.#dead) return { kind: "crash", message: "driver is not running" };
+    try {
+      await this.#writer.write(encoder.encode(line + "\n"));
+    } catch {
+      return await this.#crashed();
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    try {
+      while (true) {
+        const nl = this.#buffer.indexOf("\n");
+        if (nl >= 0) {
+          const reply = this.#buffer.slice(0, nl);
+          this.#buffer = this.#buffer.slice(nl + 1);
+          return parseReply(reply);
+        }
+        const next = await Promise.race([this.#reader.read(), timeout]);
+        if (next === "timeout") {
+          this.kill();
+          return {
+            kind: "timeout",
+            message: `no reply within ${timeoutMs / 1000} s`,
+          };
+        }
+        if (next.done) return await this.#crashed();
+        this.#buffer += next.value;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #crashed(): Promise<DriverReply> {
+    this.#dead = true;
+    const status = await this.#child.status;
+    // Give the stderr reader a moment to drain what the process wrote.
+    await new Promise((r) => setTimeout(r, 20));
+    const how = status.signal
+      ? `signal ${status.signal}`
+      : `exit code ${status.code}`;
+    const tail = this.#stderrTail.trim().split("\n").slice(-3).join(" | ");
+    return {
+      kind: "crash",
+      message: `driver died (${how})${tail ? `: ${tail}` : ""}`,
+    };
+  }
+
+  /** Kills the process (it is restarted by the caller if needed). */
+  kill(): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Asks the driver to quit and waits for it. */
+  async close(): Promise<void> {
+    if (!this.#dead) {
+      try {
+        await this.#writer.write(encoder.encode("quit\n"));
+        await this.#writer.close();
+      } catch {
+        // It may have died already.
+      }
+    }
+    this.#dead = true;
+    try {
+      await this.#reader.cancel();
+    } catch {
+      // Ignore.
+    }
+    await this.#child.status;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `deno task spec`: runs the official Wasm spec test suite through Godwit.
+ *
+ *   deno run -A spec/main.ts [--testsuite DIR] [--filter GLOB] [--jobs N]
+ *     [--json FILE] [--no-simd] [-O N] [--timeout SECONDS] [--strict-messages]
+ *
+ * Exits 1 when any assertion failed, 2 on bad usage or a harness error.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { finalLine, formatReport } from "./report.ts";
+import { runSpec, type SpecOptions } from "./suite.ts";
+
+const USAGE = `usage: deno task spec [options]
+
+Runs the Wasm spec test suite (.wast scripts) through Godwit's AOT compiler.
+
+options:
+  --testsuite DIR     folder of .wast files (default ../shared/testsuite/wasm-2.0)
+  --filter GLOB       only files matching GLOB (e.g. "i32*", "f32.wast,f64*")
+  --jobs N            parallel scripts and compiles (default: CPUs)
+  --json FILE         write one record per assertion as JSON
+  --no-simd           skip SIMD tests (simd_*.wast, modules needing SIMD)
+  -O, --opt-level N   optimization level of compiled modules (default 2)
+  --timeout SECONDS   per-request limit (default 10)
+  --strict-messages   also compare malformed/invalid/unlinkable messages
+  --cache-dir DIR     compiled-module cache
+  --quiet             only the final lines (no per-file table)
+  -h, --help          this text`;
+
+/** The CLI: parses `args`, runs the suite, prints the report; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        testsuite: { type: "string" },
+        filter: { type: "string" },
+        jobs: { type: "string" },
+        json: { type: "string" },
+        "no-simd": { type: "boolean" },
+        "opt-level": { type: "string", short: "O" },
+        timeout: { type: "string" },
+        "strict-messages": { type: "boolean" },
+        "cache-dir": { type: "string" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    console.error(`spec: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const int = (
+    name: string,
+    v: string | undefined,
+    min: number,
+    max: number,
+  ): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`--${name} must be an integer in ${min}..${max}`);
+    }
+    return n;
+  };
+  let options: SpecOptions;
+  try {
+    const timeout = int("timeout", values.timeout, 1, 3600);
+    options = {
+      testsuite: values.testsuite,
+      filter: values.filter,
+      jobs: int("jobs", values.jobs, 1, 64),
+      noSimd: values["no-simd"],
+      optLevel: int(
+        "opt-level",
+        values["opt-level"],
+        0,
+        3,
+      ) as SpecOptions["optLevel"],
+      timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+      strictMessages: values["strict-messages"],
+      cacheDir: values["cache-dir"],
+    };
+    if (options.testsuite && !Deno.statSync(options.testsuite).isDirectory) {
+      throw new Error(`${options.testsuite} is not a directory`);
+    }
+  } catch (e) {
+    console.error(`spec: ${(e as Error).message}`);
+    return 2;
+  }
+  try {
+    const result = await runSpec(options);
+    if (result.files.length === 0) {
+      console.error("spec: no .wast files matched");
+      return 2;
+    }
+    if (values.json) {
+      await Deno.writeTextFile(
+        values.json,
+        JSON.stringify(result.records, null, 0).replaceAll("},{", "},\n{") +
+          "\n",
+      );
+    }
+    if (values.quiet) {
+      console.log(`time: ${result.seconds.toFixed(1)} s\n${finalLine(result)}`);
+    } else {console.log(
+        formatReport(result.files, result.records, result.seconds),
+      );}
+    return result.failed > 0 ? 1 : 0;
+  } catch (e) {
+    console.error(`spec: error: ${(e as Error).message.split("\n")[0]}`);
+    if (Deno.env.get("GODWIT_DEBUG")) console.error(e);
+    return 2;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,571 @@
+/**
+ * Runs one parsed .wast script through Godwit's AOT path: modules are
+ * compiled to shared objects and loaded into a spec_driver process, and
+ * every assertion is checked against the driver's replies. A driver crash
+ * or hang costs the current module's remaining assertions, not the run.
+ *
+ * @module
+ */
+
+import {
+  type DriverReply,
+  getRequest,
+  invokeRequest,
+  loadRequest,
+  registerRequest,
+  SpecDriver,
+} from "./driver_protocol.ts";
+import type { Action, Command, ModuleSource, ScriptModule } from "./wast.ts";
+import { formatPattern, formatValue, fromWire, matchResult } from "./values.ts";
+import {
+  checkModule,
+  type ModuleCompiler,
+  WasmError,
+  watToWasm,
+} from "./toolchain.ts";
+
+/** The outcome of one assertion (or module, or action). */
+export interface AssertionRecord {
+  /** Script file name, e.g. "i32.wast". */
+  file: string;
+  /** 1-based line of the command. */
+  line: number;
+  /** Command type, e.g. "assert_return". */
+  command: string;
+  /** pass, fail or skip. */
+  outcome: "pass" | "fail" | "skip";
+  /** Why it failed or was skipped (failures show expected and actual). */
+  message?: string;
+  /** A short category for grouping failures and skips. */
+  reason?: string;
+}
+
+/** What a script run needs. */
+export interface ScriptContext {
+  /** Path of the spec_driver executable. */
+  driverPath: string;
+  /** Compiles modules (cached). */
+  compiler: ModuleCompiler;
+  /** Per-request limit in milliseconds. */
+  timeoutMs: number;
+  /** Treat mismatching malformed/invalid messages as failures. */
+  strictMessages: boolean;
+  /** Skip modules that need SIMD codegen instead of failing them. */
+  noSimd: boolean;
+  /** Called after each recorded assertion. */
+  onRecord?: (r: AssertionRecord) => void;
+}
+
+/** The skip reason for SIMD, shared with the report. */
+export const SIMD_REASON = "SIMD not supported yet";
+/** The skip reason for quoted text modules wabt accepts. */
+export const QUOTE_REASON = "text-format assert_malformed (module quote)";
+
+/**
+ * Rewrites non-ASCII characters inside string literals as `\u{...}`
+ * escapes (same meaning): the npm wabt's string input mangles non-ASCII
+ * text (e.g. names.wast's U+FEFF export name), its escapes it reads right.
+ */
+export function escapeNonAsciiInStrings(text: string): string {
+  if (!/[^\p{ASCII}]/u.test(text)) return text;
+  let out = "";
+  let inString = false;
+  let lineComment = false;
+  let blockDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (lineComment) {
+      if (c === "\n") lineComment = false;
+    } else if (blockDepth > 0) {
+      if (c === "(" && text[i + 1] === ";") {
+        blockDepth++;
+        out += "(;";
+        i++;
+        continue;
+      }
+      if (c === ";" && text[i + 1] === ")") {
+        blockDepth--;
+        out += ";)";
+        i++;
+        continue;
+      }
+    } else if (inString) {
+      if (c === "\\") {
+        out += c + (text[i + 1] ?? "");
+        i++;
+        continue;
+      }
+      if (c === '"') inString = false;
+      else if (c.charCodeAt(0) > 0x7f) {
+        const cp = text.codePointAt(i)!;
+        out += `\\u{${cp.toString(16)}}`;
+        if (cp > 0xffff) i++;
+        continue;
+      }
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === ";" && text[i + 1] === ";") {
+      lineComment = true;
+    } else if (c === "(" && text[i + 1] === ";") {
+      blockDepth = 1;
+      out += "(;";
+      i++;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Turns a module source into bytes (wabt for text). */
+async function moduleBytes(
+  source: ModuleSource,
+  file: string,
+): Promise<Uint8Array> {
+  if (source.kind === "binary") return source.bytes;
+  return await watToWasm(escapeNonAsciiInStrings(source.text), file);
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split("\n")[0].slice(0, 300);
+}
+
+function isSimdError(msg: string): boolean {
+  return /SIMD|v128/i.test(msg);
+}
+
+/** Whether the actual error text matches the spec's expected text. */
+function messageMatches(actual: string, expected: string): boolean {
+  return actual.startsWith(expected) || actual.includes(expected) ||
+    expected.startsWith(actual);
+}
+
+/** A module's state in the running script. */
+interface LoadedModule {
+  id?: number; // driver instance id, when loaded
+  broken?: string; // why it is unusable
+  simd?: boolean; // broken because of SIMD
+  so?: string;
+}
+
+/** Runs one script; returns a record per module, action and assertion. */
+export async function runScript(
+  file: string,
+  commands: Command[],
+  ctx: ScriptContext,
+): Promise<AssertionRecord[]> {
+  const records: AssertionRecord[] = [];
+  const record = (r: AssertionRecord) => {
+    records.push(r);
+    ctx.onRecord?.(r);
+  };
+
+  // Start converting and compiling every instantiated module up front: the
+  // compiler's semaphore bounds the work, and results arrive in order.
+  const prepared = new Map<
+    number,
+    Promise<{ bytes: Uint8Array; so?: string; error?: string; simd?: boolean }>
+  >();
+  const prepare = (index: number, source: ModuleSource) => {
+    const p = (async () => {
+      let bytes: Uint8Array;
+      try {
+        bytes = await moduleBytes(source, file);
+      } catch (e) {
+        return {
+          bytes: new Uint8Array(),
+          error: `wabt rejected the module text: ${firstLine(e)}`,
+        };
+      }
+      try {
+        checkModule(bytes);
+      } catch (e) {
+        return { bytes, error: `module rejected: ${firstLine(e)}` };
+      }
+      try {
+        return { bytes, so: await ctx.compiler.compile(bytes) };
+      } catch (e) {
+        const msg = firstLine(e);
+        return {
+          bytes,
+          error: `compile failed: ${msg}`,
+          simd: isSimdError(msg),
+        };
+      }
+    })();
+    p.catch(() => {});
+    prepared.set(index, p);
+  };
+  commands.forEach((c, i) => {
+    if (
+      c.type === "module" || c.type === "assert_trap_module" ||
+      c.type === "assert_unlinkable" || c.type === "assert_uninstantiable"
+    ) {
+      prepare(i, c.module.source);
+    }
+  });
+
+  let driver: SpecDriver | undefined;
+  let nextId = 0;
+  const named = new Map<string, LoadedModule>();
+  const definitions = new Map<string, string>(); // 3.0 module definitions: name -> .so
+  let current: LoadedModule | undefined;
+  const registered: { as: string; so: string }[] = [];
+
+  /** Sends a request, restarting the driver after a crash or hang. */
+  const send = async (line: string): Promise<DriverReply> => {
+    if (!driver || driver.dead) await restart();
+    const reply = await driver!.request(line, ctx.timeoutMs);
+    if (reply.kind === "crash" || reply.kind === "timeout") {
+      driver!.kill();
+      const lost = `instance lost: driver ${
+        reply.kind === "crash" ? "crashed" : "timed out"
+      } earlier`;
+      for (const m of named.values()) if (m.id !== undefined) m.broken ??= lost;
+      if (current && current.id !== undefined) current.broken ??= lost;
+      driver = undefined;
+    }
+    return reply;
+  };
+  const restart = async () => {
+    driver = new SpecDriver(ctx.driverPath);
+    nextId = 0;
+    // Registered modules are reloaded fresh so later imports still link.
+    for (const r of registered) {
+      const id = nextId++;
+      const reply = await driver.request(loadRequest(id, r.so), ctx.timeoutMs);
+      if (reply.kind === "ok") {
+        await driver.request(registerRequest(r.as, id), ctx.timeoutMs);
+      }
+    }
+  };
+
+  const target = (
+    name?: string,
+  ): LoadedModule | undefined => (name ? named.get(name) : current);
+
+  const brokenOutcome = (
+    r: Omit<AssertionRecord, "outcome">,
+    m: LoadedModule | undefined,
+  ): AssertionRecord => {
+    if (!m) {
+      return {
+        ...r,
+        outcome: "fail",
+        message: "no module defined",
+        reason: "no module",
+      };
+    }
+    if (m.simd && ctx.noSimd) {
+      return { ...r, outcome: "skip", reason: SIMD_REASON };
+    }
+    return {
+      ...r,
+      outcome: "fail",
+      message: m.broken,
+      reason: m.simd ? SIMD_REASON : "module unusable",
+    };
+  };
+
+  /** Runs an action; returns the reply or a ready-made record. */
+  const perform = async (
+    action: Action,
+    base: Omit<AssertionRecord, "outcome">,
+  ): Promise<DriverReply | AssertionRecord> => {
+    const m = target(action.module);
+    if (!m || m.broken || m.id === undefined) return brokenOutcome(base, m);
+    const line = action.kind === "invoke"
+      ? invokeRequest(m.id, action.field, action.args)
+      : getRequest(m.id, action.field);
+    return await send(line);
+  };
+
+  const describe = (reply: DriverReply): string =>
+    reply.kind === "ok"
+      ? `returned ${
+        reply.values.map((v) => formatValue(fromWire(v))).join(", ") ||
+        "nothing"
+      }`
+      : `${reply.kind}: ${reply.message}`;
+
+  const loadModule = async (
+    index: number,
+    mod: ScriptModule,
+  ): Promise<{ reply?: DriverReply; m: LoadedModule }> => {
+    const prep = await prepared.get(index)!;
+    if (prep.error) return { m: { broken: prep.error, simd: prep.simd } };
+    const id = nextId;
+    const reply = await send(loadRequest(id, prep.so!));
+    if (reply.kind === "ok") {
+      nextId++;
+      return { reply, m: { id, so: prep.so } };
+    }
+    if (reply.kind !== "crash" && reply.kind !== "timeout") nextId++;
+    void mod;
+    return {
+      reply,
+      m: {
+        broken: `module failed to instantiate: ${describe(reply)}`,
+        so: prep.so,
+      },
+    };
+  };
+
+  try {
+    for (let index = 0; index < commands.length; index++) {
+      const c = commands[index];
+      const base = { file, line: c.line, command: c.type };
+      switch (c.type) {
+        case "module": {
+          if (c.definition) {
+            const prep = await prepared.get(index)!;
+            if (c.module.name && prep.so) {
+              definitions.set(c.module.name, prep.so);
+            }
+            record(
+              prep.error
+                ? brokenOutcome(base, { broken: prep.error, simd: prep.simd })
+                : { ...base, outcome: "pass" },
+            );
+            break;
+          }
+          const { m } = await loadModule(index, c.module);
+          current = m;
+          if (c.module.name) named.set(c.module.name, m);
+          record(
+            m.broken ? brokenOutcome(base, m) : { ...base, outcome: "pass" },
+          );
+          break;
+        }
+        case "module_instance": {
+          const so = c.module ? definitions.get(c.module) : undefined;
+          if (!so) {
+            record({
+              ...base,
+              outcome: "skip",
+              reason: "module instance of an unknown definition",
+            });
+            break;
+          }
+          const id = nextId;
+          const reply = await send(loadRequest(id, so));
+          const m: LoadedModule = reply.kind === "ok"
+            ? { id, so }
+            : { broken: describe(reply) };
+          if (reply.kind === "ok") nextId++;
+          current = m;
+          if (c.instance) named.set(c.instance, m);
+          record(
+            m.broken
+              ? {
+                ...base,
+                outcome: "fail",
+                message: m.broken,
+                reason: "instantiation failed",
+              }
+              : { ...base, outcome: "pass" },
+          );
+          break;
+        }
+        case "register": {
+          const m = target(c.name);
+          if (!m || m.broken || m.id === undefined || !m.so) {
+            // Later imports will fail to link and say so; nothing to count here.
+            break;
+          }
+          const reply = await send(registerRequest(c.as, m.id));
+          if (reply.kind === "ok") registered.push({ as: c.as, so: m.so });
+          break;
+        }
+        case "action": {
+          const reply = await perform(c.action, base);
+          if ("outcome" in reply) record(reply);
+          else if (reply.kind === "ok") record({ ...base, outcome: "pass" });
+          else {record({
+              ...base,
+              outcome: "fail",
+              message: `expected success, got ${describe(reply)}`,
+              reason: `action: ${reply.kind}`,
+            });}
+          break;
+        }
+        case "assert_return": {
+          if (c.expected.some((p) => p.kind === "unsupported")) {
+            const what = c.expected.find((p) => p.kind === "unsupported")!;
+            record({
+              ...base,
+              outcome: "skip",
+              reason: `unsupported result form: ${formatPattern(what)}`,
+            });
+            break;
+          }
+          const reply = await perform(c.action, base);
+          if ("outcome" in reply) {
+            record(reply);
+            break;
+          }
+          const expected = c.expected.map(formatPattern).join(", ") ||
+            "nothing";
+          if (reply.kind !== "ok") {
+            record({
+              ...base,
+              outcome: "fail",
+              message: `expected ${expected}, got ${describe(reply)}`,
+              reason: `unexpected ${reply.kind}`,
+            });
+            break;
+          }
+          let ok = reply.values.length === c.expected.length;
+          try {
+            const actual = reply.values.map(fromWire);
+            ok = ok && c.expected.every((p, i) => matchResult(p, actual[i]));
+          } catch {
+            ok = false;
+          }
+          record(
+            ok ? { ...base, outcome: "pass" } : {
+              ...base,
+              outcome: "fail",
+              message: `expected ${expected}, got ${describe(reply)}`,
+              reason: "wrong result",
+            },
+          );
+          break;
+        }
+        case "assert_trap":
+        case "assert_exhaustion": {
+          const reply = await perform(c.action, base);
+          if ("outcome" in reply) {
+            record(reply);
+            break;
+          }
+          if (reply.kind === "trap" && messageMatches(reply.message, c.text)) {
+            record({ ...base, outcome: "pass" });
+          } else {
+            record({
+              ...base,
+              outcome: "fail",
+              message: `expected trap "${c.text}", got ${describe(reply)}`,
+              reason: reply.kind === "trap"
+                ? `wrong trap (expected "${c.text}")`
+                : `missing trap "${c.text}"`,
+            });
+          }
+          break;
+        }
+        case "assert_trap_module":
+        case "assert_uninstantiable":
+        case "assert_unlinkable": {
+          const want = c.type === "assert_unlinkable" ? "unlinkable" : "trap";
+          const { reply, m } = await loadModule(index, c.module);
+          if (!reply) {
+            record(brokenOutcome(base, m));
+          } else if (reply.kind === want) {
+            const strictFail = ctx.strictMessages &&
+              !messageMatches(reply.message, c.text);
+            record(
+              strictFail
+                ? {
+                  ...base,
+                  outcome: "fail",
+                  message: `expected "${c.text}", got "${reply.message}"`,
+                  reason: "wrong message",
+                }
+                : { ...base, outcome: "pass" },
+            );
+          } else {
+            record({
+              ...base,
+              outcome: "fail",
+              message: `expected ${want} "${c.text}", got ${describe(reply)}`,
+              reason: `expected ${want}`,
+            });
+          }
+          break;
+        }
+        case "assert_invalid":
+        case "assert_malformed":
+          record(
+            await checkRejected(
+              c.type,
+              c.module,
+              c.text,
+              base,
+              file,
+              ctx.strictMessages,
+            ),
+          );
+          break;
+        case "unsupported":
+          record({
+            ...base,
+            outcome: "skip",
+            reason: `unsupported command: ${c.what}`,
+          });
+          break;
+      }
+    }
+  } finally {
+    await driver?.close();
+  }
+  return records;
+}
+
+/** assert_invalid / assert_malformed: the front end must reject the module. */
+async function checkRejected(
+  type: "assert_invalid" | "assert_malformed",
+  mod: ScriptModule,
+  text: string,
+  base: Omit<AssertionRecord, "outcome">,
+  file: string,
+  strict: boolean,
+): Promise<AssertionRecord> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await moduleBytes(mod.source, file);
+  } catch (e) {
+    if (type === "assert_malformed") return { ...base, outcome: "pass" }; // a text-format error
+    return {
+      ...base,
+      outcome: "skip",
+      reason: "wabt cannot encode this invalid text module",
+      message: firstLine(e),
+    };
+  }
+  try {
+    checkModule(bytes);
+  } catch (e) {
+    if (!(e instanceof WasmError)) {
+      return {
+        ...base,
+        outcome: "fail",
+        message: `internal error: ${firstLine(e)}`,
+        reason: "front end crashed",
+      };
+    }
+    const wantKind = type === "assert_invalid" ? "invalid" : "malformed";
+    if (strict && (e.kind !== wantKind || !messageMatches(e.reason, text))) {
+      return {
+        ...base,
+        outcome: "fail",
+        message: `expected ${wantKind} "${text}", got ${e.kind} "${e.reason}"`,
+        reason: "wrong message",
+      };
+    }
+    return { ...base, outcome: "pass" };
+  }
+  if (type === "assert_malformed" && mod.source.kind !== "binary") {
+    return { ...base, outcome: "skip", reason: QUOTE_REASON };
+  }
+  return {
+    ...base,
+    outcome: "fail",
+    message: `expected ${
+      type === "assert_invalid" ? "invalid" : "malformed"
+    } "${text}", but the module was accepted`,
+    reason: `accepted ${
+      type === "assert_invalid" ? "an invalid" : "a malformed"
+    } module`,
+  };
+}

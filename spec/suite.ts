@@ -1,0 +1,185 @@
+/**
+ * Runs a folder of .wast scripts (the official spec test suite) through
+ * Godwit and collects the results: the harness behind `deno task spec`.
+ *
+ * @module
+ */
+
+import { fileURLToPath } from "node:url";
+import { buildRuntimeTool, ModuleCompiler } from "./toolchain.ts";
+import { type AssertionRecord, runScript, SIMD_REASON } from "./runner.ts";
+import { count, type FileSummary, isSimdFile, ProgressBar } from "./report.ts";
+import { parseWast } from "./wast.ts";
+
+/** Options of {@link runSpec}. */
+export interface SpecOptions {
+  /** Folder of .wast files; default `../shared/testsuite/wasm-2.0` from the repo root. */
+  testsuite?: string;
+  /** Glob on file names (`*` and `?`), e.g. `i32*` or `f64.wast`. Comma-separated for several. */
+  filter?: string;
+  /** Scripts and compiles run in parallel; default: the number of CPUs. */
+  jobs?: number;
+  /** Skip SIMD (simd_*.wast and modules whose compile fails for SIMD). */
+  noSimd?: boolean;
+  /** Optimization level of compiled modules; default 2. */
+  optLevel?: 0 | 1 | 2 | 3;
+  /** Where compiled modules are cached; default `$GODWIT_CACHE/spec` or `~/.cache/godwit/spec`. */
+  cacheDir?: string;
+  /** Per-request time limit in ms; default 10000. */
+  timeoutMs?: number;
+  /** Fail assert_malformed/invalid/unlinkable whose message differs from the spec's. */
+  strictMessages?: boolean;
+  /** Show a progress bar on stderr when it is a terminal; default true. */
+  progress?: boolean;
+}
+
+/** What {@link runSpec} found. */
+export interface SpecResult {
+  /** One record per module, action and assertion. */
+  records: AssertionRecord[];
+  /** Per-file counts, in file order. */
+  files: FileSummary[];
+  /** Totals. */
+  passed: number;
+  /** Totals. */
+  failed: number;
+  /** Totals. */
+  skipped: number;
+  /** Wall time of the run. */
+  seconds: number;
+}
+
+/** The default test suite folder, relative to this repository. */
+export function defaultTestsuite(): string {
+  return fileURLToPath(
+    new URL("../../shared/testsuite/wasm-2.0", import.meta.url),
+  );
+}
+
+function globToRegExp(glob: string): RegExp {
+  const alternatives = glob.split(",").map((g) =>
+    g.trim().replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")
+      .replaceAll("?", ".")
+  );
+  return new RegExp(`^(?:${alternatives.join("|")})$`);
+}
+
+/** Lists the .wast files of `dir` matching `filter` (also tried without ".wast"). */
+export function listScripts(dir: string, filter?: string): string[] {
+  const re = filter ? globToRegExp(filter) : undefined;
+  return [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && e.name.endsWith(".wast"))
+    .map((e) => e.name)
+    .filter((n) => !re || re.test(n) || re.test(n.slice(0, -5)))
+    .sort();
+}
+
+function defaultCacheDir(): string {
+  const base = Deno.env.get("GODWIT_CACHE") ??
+    `${Deno.env.get("HOME") ?? "/tmp"}/.cache/godwit`;
+  return `${base}/spec`;
+}
+
+/** Runs the suite and returns every record (printing nothing but progress). */
+export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
+  const started = performance.now();
+  const dir = options.testsuite ?? defaultTestsuite();
+  const names = listScripts(dir, options.filter);
+  const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency ?? 2);
+  const compiler = new ModuleCompiler(
+    options.cacheDir ?? defaultCacheDir(),
+    options.optLevel ?? 2,
+    jobs,
+  );
+  const driverPath = await buildRuntimeTool("spec_driver");
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  const bar = new ProgressBar(names.length);
+  const showBar = options.progress ?? true;
+  const results: { summary: FileSummary; records: AssertionRecord[] }[] =
+    new Array(names.length);
+  let done = 0;
+  let next = 0;
+
+  const runOne = async (
+    file: string,
+  ): Promise<{ summary: FileSummary; records: AssertionRecord[] }> => {
+    const summary: FileSummary = { file, passed: 0, failed: 0, skipped: 0 };
+    let commands;
+    try {
+      commands = parseWast(await Deno.readTextFile(`${dir}/${file}`));
+    } catch (e) {
+      const r: AssertionRecord = {
+        file,
+        line: 0,
+        command: "parse",
+        outcome: "fail",
+        message: (e as Error).message,
+        reason: "script parse error",
+      };
+      summary.error = r.message;
+      count(summary, r);
+      count(totals, r);
+      return { summary, records: [r] };
+    }
+    const onRecord = (r: AssertionRecord) => {
+      count(summary, r);
+      count(totals, r);
+      if (showBar) bar.update(done, totals, file);
+    };
+    if (options.noSimd && isSimdFile(file)) {
+      const records = commands.filter((c) => c.type !== "register").map((
+        c,
+      ): AssertionRecord => ({
+        file,
+        line: c.line,
+        command: c.type,
+        outcome: "skip",
+        reason: SIMD_REASON,
+      }));
+      records.forEach(onRecord);
+      return { summary, records };
+    }
+    try {
+      const records = await runScript(file, commands, {
+        driverPath,
+        compiler,
+        timeoutMs: options.timeoutMs ?? 10_000,
+        strictMessages: options.strictMessages ?? false,
+        noSimd: options.noSimd ?? false,
+        onRecord,
+      });
+      return { summary, records };
+    } catch (e) {
+      const r: AssertionRecord = {
+        file,
+        line: 0,
+        command: "run",
+        outcome: "fail",
+        message: `harness error: ${(e as Error).message}`,
+        reason: "harness error",
+      };
+      summary.error = r.message;
+      onRecord(r);
+      return { summary, records: [r] };
+    }
+  };
+
+  const worker = async () => {
+    while (next < names.length) {
+      const i = next++;
+      results[i] = await runOne(names[i]);
+      done++;
+      if (showBar) bar.update(done, totals, names[i], true);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(jobs, names.length) }, worker),
+  );
+  if (showBar) bar.done();
+  return {
+    records: results.flatMap((r) => r.records),
+    files: results.map((r) => r.summary),
+    ...totals,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

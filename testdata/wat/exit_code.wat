@@ -1,0 +1,37 @@
+;; proc_exit from nested calls with a specific code.
+(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  ;; Printing helpers (each .wat is self-contained). Scratch: iovec at 0, nwritten at 8,
+  ;; digit buffer at 16..47; program data from 64.
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  ;; Prints a signed 64-bit integer in decimal followed by a newline.
+  (func $print_i64 (param $v i64)
+    (local $p i32) (local $neg i32)
+    (i32.store8 (i32.const 47) (i32.const 10))
+    (local.set $p (i32.const 47))
+    (if (i64.lt_s (local.get $v) (i64.const 0))
+      (then (local.set $neg (i32.const 1))
+            (local.set $v (i64.sub (i64.const 0) (local.get $v)))))
+    (loop $digits
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p)
+        (i32.add (i32.const 48) (i32.wrap_i64 (i64.rem_u (local.get $v) (i64.const 10)))))
+      (local.set $v (i64.div_u (local.get $v) (i64.const 10)))
+      (br_if $digits (i64.ne (local.get $v) (i64.const 0))))
+    (if (local.get $neg)
+      (then (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (i32.store8 (local.get $p) (i32.const 45))))
+    (call $write (local.get $p) (i32.sub (i32.const 48) (local.get $p))))
+  (func $print_i32 (param $v i32) (call $print_i64 (i64.extend_i32_s (local.get $v))))
+  (memory (export "memory") 1)
+  (func $deep (param $n i32)
+    (if (i32.eqz (local.get $n)) (then (call $proc_exit (i32.const 42))))
+    (call $deep (i32.sub (local.get $n) (i32.const 1)))
+    (call $print_i32 (i32.const -1)))
+  (func (export "_start")
+    (call $print_i32 (i32.const 1))
+    (call $deep (i32.const 100))))

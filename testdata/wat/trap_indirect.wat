@@ -1,0 +1,38 @@
+;; Trap: call_indirect with a signature mismatch after printing a line.
+(module
+  ;; Printing helpers (each .wat is self-contained). Scratch: iovec at 0, nwritten at 8,
+  ;; digit buffer at 16..47; program data from 64.
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (func $write (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  ;; Prints a signed 64-bit integer in decimal followed by a newline.
+  (func $print_i64 (param $v i64)
+    (local $p i32) (local $neg i32)
+    (i32.store8 (i32.const 47) (i32.const 10))
+    (local.set $p (i32.const 47))
+    (if (i64.lt_s (local.get $v) (i64.const 0))
+      (then (local.set $neg (i32.const 1))
+            (local.set $v (i64.sub (i64.const 0) (local.get $v)))))
+    (loop $digits
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p)
+        (i32.add (i32.const 48) (i32.wrap_i64 (i64.rem_u (local.get $v) (i64.const 10)))))
+      (local.set $v (i64.div_u (local.get $v) (i64.const 10)))
+      (br_if $digits (i64.ne (local.get $v) (i64.const 0))))
+    (if (local.get $neg)
+      (then (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (i32.store8 (local.get $p) (i32.const 45))))
+    (call $write (local.get $p) (i32.sub (i32.const 48) (local.get $p))))
+  (func $print_i32 (param $v i32) (call $print_i64 (i64.extend_i32_s (local.get $v))))
+  (memory (export "memory") 1)
+  (type $i2i (func (param i32) (result i32)))
+  (type $v2v (func))
+  (table 2 funcref)
+  (elem (i32.const 0) func $inc $nop)
+  (func $inc (type $i2i) (i32.add (local.get 0) (i32.const 1)))
+  (func $nop (type $v2v))
+  (func (export "_start")
+    (call $print_i32 (call_indirect (type $i2i) (i32.const 41) (i32.const 0)))
+    (call $print_i32 (call_indirect (type $i2i) (i32.const 41) (i32.const 1)))))
