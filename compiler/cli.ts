@@ -1,7 +1,7 @@
 /**
  * The command line: `godwit <command> [options]`, with a table of commands
- * (compile, run; inspect and spec come later) parsed with node:util's
- * parseArgs. Every failure the user can cause ends in one line
+ * (compile, run, inspect, spec) parsed with node:util's parseArgs. The full
+ * reference is docs/cli.md. Every failure the user can cause ends in one line
  * `godwit: error: ...` and a non-zero exit, never a stack trace.
  *
  * Exit codes of the CLI itself: 0 success, 1 error (bad module, missing
@@ -66,6 +66,8 @@ Options:
                        object defining gw_module; llvm: LLVM IR text
   --cpu CPU            CPU to tune for (default x86-64-v2 / generic; native)
   --cache-dir DIR      cache directory (default $GODWIT_CACHE or ~/.cache/godwit)
+  --no-cr              no checkpoint/restore instrumentation (the program
+                       cannot checkpoint; for comparison)
   -h, --help           show this help
 `;
 
@@ -81,10 +83,40 @@ Options:
   --env K=V              set an environment variable (repeatable)
   --max-call-depth N     call depth limit (default 100000)
   --cache-dir DIR        cache directory
+  --no-cr                build without checkpoint/restore instrumentation
+
+Checkpoint/restore (SIGUSR1 to the program always requests a checkpoint):
+  --snapshot FILE        snapshot file (default ./godwit.snapshot)
+  --checkpoint-after N   checkpoint at the N-th migration point reached
+  --checkpoint-every S   checkpoint every S seconds
+  --continue             keep running after a checkpoint (default: stop,
+                         exit status 85)
+  --restore FILE         resume from a snapshot (arguments, environment and
+                         open files come from it; --dir HOST::GUEST moves a
+                         preopened directory)
   -h, --help             show this help
 
 Arguments after IN that are not options, and everything after --, are
 passed to the program.
+`;
+
+const INSPECT_HELP = `Usage: godwit inspect FILE [--module IN]
+
+Shows a snapshot written by a Godwit program: why and where it stopped (the
+call stack with locals and operand stacks), globals, tables, memories and
+the WASI state. With --module (the .wasm or .wat it was compiled from), also
+checks that the snapshot belongs to that module and names functions and
+instructions.
+
+Options:
+  --module IN    the module the program was compiled from
+  -h, --help     show this help
+`;
+
+const SPEC_HELP = `Usage: godwit spec [options]
+
+Runs the WebAssembly spec test suite through Godwit (spec/main.ts); see
+'godwit spec --help' for its options.
 `;
 
 const COMMANDS: Record<string, Command> = {
@@ -98,7 +130,16 @@ const COMMANDS: Record<string, Command> = {
     help: RUN_HELP,
     run: runCommand,
   },
-  // Later: inspect (snapshot files), spec (the spec test harness).
+  inspect: {
+    summary: "show a snapshot file",
+    help: INSPECT_HELP,
+    run: inspectCmd,
+  },
+  spec: {
+    summary: "run the WebAssembly spec test suite",
+    help: SPEC_HELP,
+    run: specCommand,
+  },
 };
 
 function topHelp(): string {
@@ -196,6 +237,7 @@ async function compileCommand(args: string[]): Promise<number> {
       emit: { type: "string" },
       cpu: { type: "string" },
       "cache-dir": { type: "string" },
+      "no-cr": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -235,6 +277,7 @@ async function compileCommand(args: string[]): Promise<number> {
     ),
     cpu: values.cpu as string | undefined,
     cacheDir: values["cache-dir"] as string | undefined,
+    ...(values["no-cr"] ? { cr: false } : {}),
   };
   await compileWithProgress(await readInput(positionals[0]), options);
   return 0;
@@ -254,6 +297,12 @@ async function runCommand(args: string[]): Promise<number> {
       env: { type: "string", multiple: true },
       "max-call-depth": { type: "string" },
       "cache-dir": { type: "string" },
+      "no-cr": { type: "boolean" },
+      snapshot: { type: "string" },
+      "checkpoint-after": { type: "string" },
+      "checkpoint-every": { type: "string" },
+      continue: { type: "boolean" },
+      restore: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -275,6 +324,37 @@ async function runCommand(args: string[]): Promise<number> {
   }
   const cacheDir = (values["cache-dir"] as string | undefined) ??
     defaultCacheDir();
+  const cr = !values["no-cr"];
+  const after = values["checkpoint-after"] as string | undefined;
+  if (after !== undefined && !/^[1-9][0-9]*$/.test(after)) {
+    throw new UsageError(
+      `invalid --checkpoint-after '${after}' (expected a positive integer)`,
+      "run",
+    );
+  }
+  const every = values["checkpoint-every"] as string | undefined;
+  if (every !== undefined && !(Number(every) > 0)) {
+    throw new UsageError(
+      `invalid --checkpoint-every '${every}' (expected a positive number of seconds)`,
+      "run",
+    );
+  }
+  const restore = values.restore as string | undefined;
+  if (
+    restore !== undefined &&
+    (programArgs.length > 0 || afterDashDash.length > 0 || values.env)
+  ) {
+    throw new UsageError(
+      "--restore takes the program's arguments and environment from the snapshot",
+      "run",
+    );
+  }
+  if (!cr && (after !== undefined || every !== undefined || restore)) {
+    throw new UsageError(
+      "--no-cr builds cannot checkpoint or restore",
+      "run",
+    );
+  }
 
   const wasm = await readInput(input);
   const key = await hashParts([
@@ -282,6 +362,7 @@ async function runCommand(args: string[]): Promise<number> {
     toHex(await moduleHash(wasm)),
     String(optLevel),
     cpu,
+    cr ? "cr" : "no-cr",
   ]);
   const executable = `${cacheDir}/exe/${key.slice(0, 32)}`;
   if (!exists(executable)) {
@@ -294,6 +375,7 @@ async function runCommand(args: string[]): Promise<number> {
         optLevel,
         cpu,
         cacheDir,
+        ...(cr ? {} : { cr: false }),
       });
       await Deno.rename(partial, executable);
     } finally {
@@ -309,12 +391,55 @@ async function runCommand(args: string[]): Promise<number> {
     runtimeArgs.push("--env", env);
   }
   if (depth !== undefined) runtimeArgs.push("--max-call-depth", depth);
+  const snapshot = values.snapshot as string | undefined;
+  if (snapshot !== undefined) runtimeArgs.push("--snapshot", snapshot);
+  if (after !== undefined) runtimeArgs.push("--checkpoint-after", after);
+  if (every !== undefined) runtimeArgs.push("--checkpoint-every", every);
+  if (values.continue) runtimeArgs.push("--continue");
+  if (restore !== undefined) runtimeArgs.push("--restore", restore);
   return await execProgram(executable, [
     ...runtimeArgs,
     "--",
     ...programArgs,
     ...afterDashDash,
   ]);
+}
+
+async function inspectCmd(args: string[]): Promise<number> {
+  const { values, positionals } = parse("inspect", {
+    args,
+    allowPositionals: true,
+    options: {
+      module: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    print(INSPECT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? "no snapshot file"
+        : `expected one snapshot file, got ${positionals.length}`,
+      "inspect",
+    );
+  }
+  const { inspectCommand } = await import("./snapshot/inspect.ts");
+  print(
+    await inspectCommand(
+      positionals[0],
+      values.module as string | undefined,
+    ),
+  );
+  return 0;
+}
+
+async function specCommand(args: string[]): Promise<number> {
+  // Loaded on demand: the harness is large and most commands never need it.
+  const spec = await import("../spec/main.ts");
+  return await spec.main(args);
 }
 
 /** Runs a program with inherited stdio; returns its exit code (128+n for signal n). */
@@ -390,7 +515,8 @@ function reportError(error: unknown): number {
   }
   if (
     isModuleError(error) || error instanceof InputError ||
-    error instanceof ToolNotFoundError || error instanceof CompileError
+    error instanceof ToolNotFoundError || error instanceof CompileError ||
+    (error instanceof Error && error.name === "SnapshotError")
   ) {
     printError(`error: ${error.message}`);
     return 1;

@@ -234,3 +234,60 @@ Deno.test("cli: unexpected errors are one line unless GODWIT_DEBUG is set", asyn
   assert.equal(debug.code, 70);
   assert.match(debug.stderr, /^\s+at /m);
 });
+
+Deno.test("cli: inspect renders a snapshot and checks it against its module", async () => {
+  // Snapshots written by the runtime's C/R tests (hand-written module code).
+  const { crTestRun } = await import("../runtime/tests/cr_build.ts");
+  const run = await crTestRun();
+  const snaps = [...Deno.readDirSync(run.dir)].map((e) => e.name).sort();
+  assert.ok(snaps.length > 0, "cr_test wrote no snapshots");
+  const file = `${run.dir}/${snaps[0]}`;
+  const wasm = new URL("../runtime/tests/cr_module.wasm", import.meta.url)
+    .pathname;
+  const shown = await godwit(["inspect", file, "--module", wasm]);
+  assert.equal(shown.code, 0, shown.stderr);
+  // What the file says, read independently: the JSON after the 32-byte header.
+  const bytes = await Deno.readFile(file);
+  const jsonLength = Number(
+    new DataView(bytes.buffer).getBigUint64(16, true),
+  );
+  const meta = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(32, 32 + jsonLength)),
+  );
+  assert.match(shown.stdout, new RegExp(meta.reason));
+  for (const f of meta.frames) {
+    assert.match(shown.stdout, new RegExp(`\\b${f.offset}\\b`));
+  }
+  // Against another module: a clear error, exit 1, no stack trace.
+  const wat = `${work}/other.wat`;
+  await Deno.writeTextFile(wat, '(module (func (export "f")))');
+  const wrong = await godwit(["inspect", file, "--module", wat]);
+  assert.equal(wrong.code, 1, wrong.stderr);
+  assert.match(wrong.stderr, /^godwit: error: /);
+  assertNoStackTrace(wrong);
+  const garbage = `${work}/garbage.snapshot`;
+  await Deno.writeTextFile(garbage, "not a snapshot");
+  const bad = await godwit(["inspect", garbage]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^godwit: error: /);
+  assertNoStackTrace(bad);
+  const usage = await godwit(["inspect"]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /no snapshot file/);
+});
+
+Deno.test("cli: run's checkpoint options are checked before compiling", async () => {
+  for (
+    const [args, message] of [
+      [["--checkpoint-after", "0"], /invalid --checkpoint-after/],
+      [["--checkpoint-every", "x"], /invalid --checkpoint-every/],
+      [["--restore", "s", "--", "arg"], /--restore takes the program's/],
+      [["--no-cr", "--checkpoint-after", "5"], /--no-cr builds cannot/],
+    ] as const
+  ) {
+    const r = await godwit(["run", "missing.wasm", ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assertNoStackTrace(r);
+  }
+});

@@ -31,6 +31,8 @@ import {
   TARGET_TRIPLES,
 } from "./link/toolchain.ts";
 import type { Module } from "./wasm/types.ts";
+import type { PointInfo } from "./instrument/points.ts";
+import { runCodegen } from "./codegen_process.ts";
 
 export { CompileError, ToolNotFoundError } from "./link/toolchain.ts";
 export type { Target } from "./link/toolchain.ts";
@@ -60,6 +62,11 @@ export interface CompileOptions {
   cpu?: string;
   /** Cache directory; default $GODWIT_CACHE or ~/.cache/godwit. */
   cacheDir?: string;
+  /**
+   * Checkpoint/restore instrumentation at migration points; default true.
+   * `false` is the `--no-cr` build (for comparison; it cannot checkpoint).
+   */
+  cr?: boolean;
   /** Called with the name of each stage as it starts. */
   onProgress?: (stage: string) => void;
 }
@@ -93,6 +100,7 @@ interface ResolvedOptions {
   emit: EmitKind;
   cpu: string;
   cacheDir: string;
+  cr: boolean;
 }
 
 function resolveOptions(options: CompileOptions): ResolvedOptions {
@@ -122,6 +130,7 @@ function resolveOptions(options: CompileOptions): ResolvedOptions {
     emit,
     cpu: options.cpu ?? DEFAULT_CPUS[target],
     cacheDir: options.cacheDir ?? defaultCacheDir(),
+    cr: options.cr ?? true,
   };
 }
 
@@ -192,40 +201,30 @@ export async function compile(
 
   const temp = await Deno.makeTempDir({ prefix: "godwit-" });
   try {
-    // Child processes start now and run while codegen keeps this thread busy.
-    let descriptorObject: Promise<string> | undefined;
+    // The runtime library (cached) builds while code generation runs.
     let runtime: Promise<RuntimeBuild> | undefined;
-    if (emit !== "llvm") {
-      const sources = await runtimeSources();
-      descriptorObject = clock.async(
-        "descriptor",
-        () => compileDescriptor(module, hash, temp, cc, sources),
+    if (emit === "exe") {
+      let started = () => {};
+      const spawned = new Promise<void>((resolve) => started = resolve);
+      runtime = clock.async(
+        "runtime",
+        () => ensureRuntime(target, opts.cacheDir, started),
       );
-      // Do not leave rejections unobserved while codegen runs.
-      descriptorObject.catch(() => {});
-      if (emit === "exe") {
-        let started = () => {};
-        const spawned = new Promise<void>((resolve) => started = resolve);
-        runtime = clock.async(
-          "runtime",
-          () => ensureRuntime(target, opts.cacheDir, started),
-        );
-        await Promise.race([runtime.then(() => {}, () => {}), spawned]);
-      }
+      runtime.catch(() => {});
+      await Promise.race([runtime.then(() => {}, () => {}), spawned]);
     }
 
-    const { translateModule } = await import("./codegen/module.ts");
     const bitcode = `${temp}/module.bc`;
-    clock.sync("codegen", () => {
-      const translated = translateModule(module, {
-        targetTriple: TARGET_TRIPLES[target],
-      });
-      if (emit === "llvm" && opts.optLevel === 0) {
-        Deno.writeTextFileSync(opts.output, translated.printIR());
-      } else {
-        translated.writeBitcode(bitcode);
-      }
-    });
+    const textOnly = emit === "llvm" && opts.optLevel === 0;
+    const points = await clock.async(
+      "codegen",
+      () =>
+        runCodegen(wasm, module, textOnly ? opts.output : bitcode, {
+          targetTriple: TARGET_TRIPLES[target],
+          cr: opts.cr,
+          text: textOnly,
+        }, temp),
+    );
     if (emit === "llvm") {
       if (opts.optLevel !== 0) {
         await clock.async(
@@ -242,6 +241,14 @@ export async function compile(
       }
       return { output: opts.output, timings: clock.finish() };
     }
+
+    // The descriptor (it lists the migration points) compiles beside opt/llc.
+    const sources = await runtimeSources();
+    const descriptorObject = clock.async(
+      "descriptor",
+      () => compileDescriptor(module, hash, points, temp, cc, sources),
+    );
+    descriptorObject.catch(() => {});
 
     const optimized = `${temp}/module.opt.bc`;
     await clock.async(
@@ -266,7 +273,7 @@ export async function compile(
         "-o",
         codeObject,
       ]));
-    const descObject = await descriptorObject!;
+    const descObject = await descriptorObject;
     const rt = await runtime;
     await clock.async("link", async () => {
       if (emit === "obj") {
@@ -319,6 +326,7 @@ export async function compile(
 function compileDescriptor(
   module: Module,
   hash: Uint8Array,
+  points: PointInfo[],
   temp: string,
   cc: string,
   runtimeSources: Map<string, Uint8Array>,
@@ -329,7 +337,7 @@ function compileDescriptor(
     if (name.endsWith(".h")) Deno.writeFileSync(`${includeDir}/${name}`, bytes);
   }
   const source = `${temp}/descriptor.c`;
-  Deno.writeTextFileSync(source, emitDescriptor(module, hash));
+  Deno.writeTextFileSync(source, emitDescriptor(module, hash, points));
   const object = `${temp}/descriptor.o`;
   // The descriptor is data only: optimizing it gains nothing.
   return runTool("compiling the module descriptor", cc, [

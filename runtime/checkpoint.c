@@ -53,6 +53,7 @@ typedef struct gw_cr_state {
   pthread_mutex_t timer_lock;
   pthread_cond_t timer_wake;
   uint64_t timer_epoch; /* bumped (under timer_lock) when a checkpoint ends */
+  int import_points;    /* 0 unknown, 1 the module has IMPORT_CALL points, -1 not */
   char error[256];
 } gw_cr_state;
 
@@ -235,12 +236,29 @@ uint64_t gw_cr_snapshots_written(const gw_exec *exec) {
 
 /* ---- Called by generated code ------------------------------------------- */
 
+/* Starts unwinding for the pending request: from here on every frame
+ * saves itself and returns. */
+static void begin_unwind(gw_exec *exec, gw_cr_state *st, gw_instance *inst) {
+  if (st->trigger == TRIGGER_SIGNAL) st->reason = "signal";
+  else if (st->trigger == TRIGGER_TIMER) st->reason = "timer";
+  st->trigger = TRIGGER_NONE;
+  set_bits(exec, REQ_ACTIVE);
+  clear_bits(exec, REQ_PENDING);
+  drop_frames(st);
+  drop_rewind(st); /* values of the last restore were consumed long ago */
+  st->inst = inst;
+  st->error[0] = 0;
+  exec->cr_mode = GW_CR_UNWINDING;
+}
+
 int32_t gw_cr_poll(gw_instance *inst, uint32_t point) {
   gw_exec *exec = inst->exec;
   gw_cr_state *st = exec->cr;
   if (st == NULL || exec->cr_mode != GW_CR_NORMAL ||
       point >= inst->module->num_points)
     return 0;
+  /* Left over from a rewind that has completed (see gw_cr_resume). */
+  if (exec->cr_request & REQ_ACTIVE) clear_bits(exec, REQ_ACTIVE);
   if (exec->cr_request & REQ_COUNT) {
     st->count++;
     if (st->count >= st->cfg.checkpoint_after) {
@@ -254,17 +272,36 @@ int32_t gw_cr_poll(gw_instance *inst, uint32_t point) {
   /* A frame suspended at a call must have a callee frame above it: a
    * request met before a call waits for the callee's entry point. */
   if (inst->module->points[point].kind == GW_POINT_CALL) return 0;
-  if (st->trigger == TRIGGER_SIGNAL) st->reason = "signal";
-  else if (st->trigger == TRIGGER_TIMER) st->reason = "timer";
-  st->trigger = TRIGGER_NONE;
-  set_bits(exec, REQ_ACTIVE);
-  clear_bits(exec, REQ_PENDING);
-  drop_frames(st);
-  drop_rewind(st); /* values of the last restore were consumed long ago */
-  st->inst = inst;
-  st->error[0] = 0;
-  exec->cr_mode = GW_CR_UNWINDING;
+  begin_unwind(exec, st, inst);
   return 1;
+}
+
+/* Whether inst's code saves frames at import calls (GW_POINT_IMPORT_CALL):
+ * only then may a host call be abandoned. */
+static int has_import_call_points(const gw_instance *inst) {
+  const gw_module_desc *m = inst->module;
+  for (uint32_t p = 0; p < m->num_points; p++)
+    if (m->points[p].kind == GW_POINT_IMPORT_CALL) return 1;
+  return 0;
+}
+
+int gw_cr_abandon_host_call(gw_instance *inst) {
+  gw_exec *exec = inst->exec;
+  gw_cr_state *st = exec ? exec->cr : NULL;
+  if (st == NULL || exec->cr_mode != GW_CR_NORMAL ||
+      !(exec->cr_request & REQ_PENDING))
+    return 0;
+  if (st->import_points == 0)
+    st->import_points = has_import_call_points(inst) ? 1 : -1;
+  if (st->import_points < 0) return 0;
+  begin_unwind(exec, st, inst);
+  return 1;
+}
+
+int gw_cr_checkpoint_requested(const gw_instance *inst) {
+  const gw_exec *exec = inst->exec;
+  return exec != NULL && exec->cr != NULL && exec->cr_mode == GW_CR_NORMAL &&
+         (exec->cr_request & REQ_PENDING) != 0;
 }
 
 gw_value *gw_cr_save_frame(gw_instance *inst, uint32_t point) {
@@ -312,9 +349,10 @@ uint32_t gw_cr_resume(gw_instance *inst, uint32_t func, gw_value **slots) {
   st->next_rewind++;
   if (st->next_rewind == st->num_rewind) {
     /* The innermost frame: back to normal execution. The values stay
-     * allocated until the next checkpoint (the caller still loads them). */
+     * allocated until the next checkpoint (the caller still loads them).
+     * REQ_ACTIVE stays set: the resume path may still have to pass loop
+     * headers, whose slow path dispatches it; the next gw_cr_poll clears it. */
     exec->cr_mode = GW_CR_NORMAL;
-    clear_bits(exec, REQ_ACTIVE);
   }
   return f->point;
 }

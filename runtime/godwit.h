@@ -342,6 +342,17 @@ typedef int (*gw_resolver)(void *user, gw_instance *inst,
 int gw_instantiate(const gw_module_desc *module, gw_exec *exec,
                    gw_resolver resolve, void *user, void *host,
                    gw_instance **out, char *err, size_t err_len);
+/* gw_instantiate_ex flags. */
+enum {
+  /* Do not run the start function (a restore overwrites every piece of
+     state it could set, and its frames, if any, are in the snapshot). */
+  GW_INST_NO_START = 1u,
+};
+/* gw_instantiate with GW_INST_* flags (0: exactly gw_instantiate). */
+int gw_instantiate_ex(const gw_module_desc *module, gw_exec *exec,
+                      gw_resolver resolve, void *user, void *host,
+                      gw_instance **out, char *err, size_t err_len,
+                      uint32_t flags);
 void gw_instance_free(gw_instance *inst);
 
 /* Looks up an export by name; returns 0 and fills *out, or -1. */

@@ -222,6 +222,14 @@ static int32_t apply_segments(gw_instance *inst) {
 int gw_instantiate(const gw_module_desc *module, gw_exec *exec,
                    gw_resolver resolve, void *user, void *host,
                    gw_instance **out, char *err, size_t err_len) {
+  return gw_instantiate_ex(module, exec, resolve, user, host, out, err,
+                           err_len, 0);
+}
+
+int gw_instantiate_ex(const gw_module_desc *module, gw_exec *exec,
+                      gw_resolver resolve, void *user, void *host,
+                      gw_instance **out, char *err, size_t err_len,
+                      uint32_t flags) {
   *out = NULL;
   if (err != NULL && err_len > 0) err[0] = '\0';
   gw_instance *inst = allocate_instance(module);
@@ -238,7 +246,7 @@ int gw_instantiate(const gw_module_desc *module, gw_exec *exec,
   *out = inst;
   int32_t kind = apply_segments(inst);
   if (kind != GW_TRAP_NONE) return kind;
-  if (module->start >= 0) {
+  if (module->start >= 0 && !(flags & GW_INST_NO_START)) {
     kind = gw_call(exec, inst->funcs[module->start], NULL, NULL);
     if (kind != GW_TRAP_NONE) return kind;
   }

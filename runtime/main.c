@@ -6,20 +6,34 @@
  *
  * Runtime options (only before a literal "--"):
  *   --dir HOST[::GUEST]    preopen host directory HOST as GUEST (default:
- *                          HOST as written); repeatable
+ *                          HOST as written); repeatable. With --restore:
+ *                          the snapshot's preopen GUEST is at HOST now
  *   --env K=V              add K=V to the program's environment; repeatable
  *                          (the program gets no host environment otherwise)
  *   --max-call-depth N     Wasm call-depth limit (default 100000)
+ *   --snapshot FILE        where checkpoints go (default ./godwit.snapshot)
+ *   --checkpoint-after N   checkpoint at the N-th migration point reached
+ *   --checkpoint-every S   checkpoint every S seconds (fractions allowed)
+ *   --continue             keep running after a checkpoint (default: the
+ *                          first checkpoint written stops the program)
+ *   --restore FILE         resume the program saved in FILE instead of
+ *                          starting it; arguments, environment, preopens and
+ *                          open files come from the snapshot (so no program
+ *                          arguments or --env), --dir only remaps preopens
  *   --help                 usage on stdout, exit 0
  *   --version              version on stdout, exit 0
+ * SIGUSR1 always requests a checkpoint at the next migration point (a
+ * blocking sleep or read gives way within 100 ms).
  *
  * Exit codes:
  *   n     the program called proc_exit(n)
  *   0     `_start` returned normally (or, without `_start`, instantiation
  *         including the start function succeeded)
+ *   85    a checkpoint was written and the program stopped (without
+ *         --continue): "godwit: checkpoint written to FILE" on stderr
  *   134   the program trapped: "godwit: trap: <message>" on stderr
- *   125   link or instantiation error, or a bad runtime option:
- *         "godwit: error: <message>" on stderr
+ *   125   link or instantiation error, a bad runtime option, or a failed
+ *         checkpoint or restore: "godwit: error: <message>" on stderr
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,12 +41,17 @@
 #include <string.h>
 
 #include "godwit.h"
+#include "snapshot.h"
 #include "wasi.h"
 
 #define GODWIT_RUNTIME_VERSION "0.1.0"
 #define DEFAULT_CALL_DEPTH 100000
 #define EXIT_TRAP 134
 #define EXIT_ERROR 125
+#define EXIT_CHECKPOINTED 85
+
+/* What the program was running when a checkpoint was taken. */
+enum { PHASE_START = 0, PHASE_MAIN = 1 };
 
 extern const gw_module_desc gw_module;
 
@@ -40,6 +59,11 @@ typedef struct program {
   gw_wasi *wasi;
   int64_t max_call_depth;
   char wasi_error[512]; /* a WASI import the WASI layer rejected */
+  gw_cr_config cr;
+  const char *restore;   /* --restore FILE, or NULL */
+  gw_wasi_remap *remaps; /* --dir given with --restore */
+  int num_remaps;
+  int phase;             /* PHASE_*: saved in and read from snapshots */
 } program;
 
 static void usage(const char *self) {
@@ -55,11 +79,23 @@ static void usage(const char *self) {
          "  --env K=V             set environment variable K; repeatable (the\n"
          "                        host environment is not passed on)\n"
          "  --max-call-depth N    Wasm call-depth limit (default %d)\n"
+         "\n"
+         "Checkpoint/restore (SIGUSR1 always requests a checkpoint):\n"
+         "  --snapshot FILE       snapshot file (default ./godwit.snapshot)\n"
+         "  --checkpoint-after N  checkpoint at the N-th migration point\n"
+         "  --checkpoint-every S  checkpoint every S seconds\n"
+         "  --continue            keep running after a checkpoint (default:\n"
+         "                        stop after writing it, exit status 85)\n"
+         "  --restore FILE        resume from a snapshot: arguments,\n"
+         "                        environment and files come from it; --dir\n"
+         "                        HOST::GUEST moves preopen GUEST to HOST\n"
          "  --help                show this help\n"
          "  --version             show the version\n"
          "\n"
          "Exit status: the program's proc_exit code, 0 when _start returns,\n"
-         "134 on a trap, 125 on a link error or a bad runtime option.\n",
+         "85 after a checkpoint that stopped the program, 134 on a trap,\n"
+         "125 on a link error, a bad runtime option or a failed\n"
+         "checkpoint/restore.\n",
          self, self, DEFAULT_CALL_DEPTH);
 }
 
@@ -89,24 +125,115 @@ static int trapped(program *p, int32_t kind) {
   return EXIT_TRAP;
 }
 
-/* Runs on the wasm stack: instantiate, then `_start`. */
-static int run_program(void *arg) {
-  program *p = arg;
-  gw_exec exec;
-  gw_exec_init(&exec, p->max_call_depth);
+/* Host state in snapshots: WASI's, plus which phase was running. */
+static int hook_serialize(void *user, gw_json_writer *w, char *err,
+                          size_t n) {
+  program *p = user;
+  gw_jw_begin_object(w);
+  gw_jw_key(w, "wasi");
+  int r = gw_wasi_serialize(p->wasi, w, err, n);
+  gw_jw_key(w, "program");
+  gw_jw_begin_object(w);
+  gw_jw_key(w, "phase");
+  gw_jw_string(w, p->phase == PHASE_START ? "start" : "main");
+  gw_jw_end_object(w);
+  gw_jw_end_object(w);
+  return r;
+}
+
+static int hook_restore(void *user, const gw_json *host, char *err,
+                        size_t n) {
+  program *p = user;
+  if (gw_wasi_restore(p->wasi, gw_json_get(host, "wasi"), p->remaps,
+                      p->num_remaps, err, n) != 0)
+    return -1;
+  const char *phase =
+      gw_json_string(gw_json_get(gw_json_get(host, "program"), "phase"), NULL);
+  p->phase = phase && strcmp(phase, "start") == 0 ? PHASE_START : PHASE_MAIN;
+  return 0;
+}
+
+/* Maps a gw_cr_call outcome to an exit code; -1 to keep going. */
+static int outcome(program *p, int32_t kind, const char *err) {
+  if (kind == GW_TRAP_NONE) return -1;
+  if (kind == GW_CR_CHECKPOINTED) {
+    fprintf(stderr, "godwit: checkpoint written to %s\n",
+            p->cr.snapshot_path);
+    return EXIT_CHECKPOINTED;
+  }
+  if (kind == GW_CR_ERROR) return fail("%s", err);
+  return trapped(p, kind);
+}
+
+/* Instantiates (without the start function), restores if asked, then runs
+ * the start function and `_start`, both checkpointable. */
+static int run_instance(program *p, gw_exec *exec) {
   gw_instance *inst = NULL;
-  char err[512];
-  int r = gw_instantiate(&gw_module, &exec, resolve, p, p->wasi, &inst, err,
-                         sizeof err);
+  char err[1024];
+  int r = gw_instantiate_ex(&gw_module, exec, resolve, p, p->wasi, &inst, err,
+                            sizeof err, GW_INST_NO_START);
   if (r < 0) return fail("%s", p->wasi_error[0] ? p->wasi_error : err);
   if (r > 0) return trapped(p, r);
+  p->phase = PHASE_START;
+  if (p->restore != NULL &&
+      gw_cr_restore(exec, inst, p->restore, err, sizeof err) != 0)
+    return fail("%s", err);
+  if (gw_module.start >= 0 && p->phase == PHASE_START) {
+    int32_t kind = gw_cr_call(exec, inst, inst->funcs[gw_module.start], NULL,
+                              NULL, err, sizeof err);
+    int code = outcome(p, kind, err);
+    if (code >= 0) return code;
+  }
+  p->phase = PHASE_MAIN;
   gw_extern start;
   if (gw_export(inst, "_start", &start) != 0) return 0;
   if (start.kind != GW_EXTERN_FUNC ||
       start.u.func->type_id != gw_intern_type(":"))
     return fail("%s", "export \"_start\" is not a function [] -> []");
-  int32_t kind = gw_call(&exec, start.u.func, NULL, NULL);
-  return kind == GW_TRAP_NONE ? 0 : trapped(p, kind);
+  int32_t kind = gw_cr_call(exec, inst, start.u.func, NULL, NULL, err,
+                            sizeof err);
+  int code = outcome(p, kind, err);
+  return code >= 0 ? code : 0;
+}
+
+/* Runs on the wasm stack: set up checkpoint/restore, then run. */
+static int run_program(void *arg) {
+  program *p = arg;
+  gw_exec exec;
+  gw_exec_init(&exec, p->max_call_depth);
+  char err[512];
+  if (gw_cr_setup(&exec, &p->cr, err, sizeof err) != 0) {
+    gw_cr_teardown(&exec);
+    return fail("%s", err);
+  }
+  gw_cr_host_hooks hooks = {
+      .user = p, .serialize = hook_serialize, .restore = hook_restore};
+  gw_cr_set_host_hooks(&exec, &hooks);
+  int code = run_instance(p, &exec);
+  gw_cr_teardown(&exec);
+  return code;
+}
+
+/* A whole-string unsigned decimal; -1 if not one. */
+static int parse_count(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  if (*s < '0' || *s > '9') return -1;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v < 1) return -1;
+  *out = v;
+  return 0;
+}
+
+/* A positive number of seconds; -1 if not one. */
+static int parse_seconds(const char *s, double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 1e9)
+    return -1;
+  *out = v;
+  return 0;
 }
 
 static int parse_depth(const char *s, int64_t *out) {
@@ -134,12 +261,16 @@ int main(int argc, char **argv) {
   if (!hosts || !guests || !envs || !args) return fail("%s", "out of memory");
   int ndirs = 0, nenvs = 0, nargs = 0;
   program p = {.wasi = NULL, .max_call_depth = DEFAULT_CALL_DEPTH};
+  p.cr.snapshot_path = "godwit.snapshot";
+  p.cr.signal = 0; /* SIGUSR1 */
 
   for (int i = 1; i < 1 + nopts; i++) {
     const char *opt = argv[i];
     const char *value = NULL;
-    const char *names[] = {"--dir", "--env", "--max-call-depth"};
-    for (int n = 0; n < 3; n++) {
+    const char *names[] = {"--dir", "--env", "--max-call-depth",
+                           "--snapshot", "--checkpoint-after",
+                           "--checkpoint-every", "--restore"};
+    for (int n = 0; n < 7; n++) {
       size_t len = strlen(names[n]);
       if (strncmp(opt, names[n], len) != 0) continue;
       if (opt[len] == '=') value = opt + len + 1;
@@ -180,6 +311,22 @@ int main(int argc, char **argv) {
     } else if (value != NULL && strcmp(opt, "--max-call-depth") == 0) {
       if (parse_depth(value, &p.max_call_depth) != 0)
         return fail("bad --max-call-depth value '%s'", value);
+    } else if (value != NULL && strcmp(opt, "--snapshot") == 0) {
+      if (*value == '\0') return fail("%s", "--snapshot needs a file name");
+      p.cr.snapshot_path = value;
+    } else if (value != NULL && strcmp(opt, "--checkpoint-after") == 0) {
+      if (parse_count(value, &p.cr.checkpoint_after) != 0)
+        return fail("bad --checkpoint-after value '%s' (expected a positive "
+                    "integer)", value);
+    } else if (value != NULL && strcmp(opt, "--checkpoint-every") == 0) {
+      if (parse_seconds(value, &p.cr.checkpoint_every) != 0)
+        return fail("bad --checkpoint-every value '%s' (expected a positive "
+                    "number of seconds)", value);
+    } else if (value != NULL && strcmp(opt, "--restore") == 0) {
+      if (*value == '\0') return fail("%s", "--restore needs a file name");
+      p.restore = value;
+    } else if (strcmp(opt, "--continue") == 0) {
+      p.cr.continue_after = 1;
     } else if (opt[0] == '-') {
       return fail("unknown runtime option '%s' (try --help --)", opt);
     } else {
@@ -189,6 +336,21 @@ int main(int argc, char **argv) {
 
   args[nargs++] = self;
   for (int i = sep < 0 ? 1 : sep + 1; i < argc; i++) args[nargs++] = argv[i];
+  if (p.restore != NULL) {
+    /* The program's own state comes from the snapshot; --dir remaps. */
+    if (nargs > 1)
+      return fail("%s", "--restore: the program's arguments come from the "
+                        "snapshot (give none after \"--\")");
+    if (nenvs > 0)
+      return fail("%s", "--restore: the environment comes from the snapshot "
+                        "(--env is not allowed)");
+    p.remaps = calloc((size_t)ndirs + 1, sizeof *p.remaps);
+    if (p.remaps == NULL) return fail("%s", "out of memory");
+    for (int i = 0; i < ndirs; i++)
+      p.remaps[i] = (gw_wasi_remap){.host = hosts[i], .guest = guests[i]};
+    p.num_remaps = ndirs;
+    ndirs = 0;
+  }
 
   gw_wasi_config cfg = {
       .argc = nargs, .argv = args,

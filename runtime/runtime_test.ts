@@ -17,6 +17,10 @@ const coreSources = [
   "memory.c",
   "table.c",
   "instance.c",
+  "checkpoint.c",
+  "snapshot.c",
+  "snapshot_json.c",
+  "snapshot_deflate.c",
 ].map((f) => join(runtimeDir, f));
 const cflags = ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"];
 

@@ -61,6 +61,7 @@ static const char *kind_name(uint32_t kind) {
   case GW_POINT_ENTRY: return "entry";
   case GW_POINT_LOOP: return "loop";
   case GW_POINT_CALL: return "call";
+  case GW_POINT_IMPORT_CALL: return "import_call";
   default: return "?";
   }
 }
@@ -676,7 +677,8 @@ int gw_snapshot_decode(gw_instance *inst, const uint8_t *bytes, size_t len,
      * with `loop` has an entry and a loop point at the same offset. */
     const char *kind = gw_json_string(gw_json_get(jf, "kind"), NULL);
     if (kind == NULL ||
-        (strcmp(kind, "entry") && strcmp(kind, "loop") && strcmp(kind, "call")))
+        (strcmp(kind, "entry") && strcmp(kind, "loop") && strcmp(kind, "call") &&
+         strcmp(kind, "import_call")))
       FAIL("frame %zu: bad kind", f);
     uint32_t p = first_point[func];
     while (p != UINT32_MAX && p < m->num_points && m->points[p].func == func &&

@@ -107,6 +107,23 @@ int32_t gw_cr_call(gw_exec *exec, gw_instance *inst, gw_funcref *fn,
                    const gw_value *args, gw_value *results, char *err,
                    size_t n);
 
+/*
+ * For blocking host functions (WASI poll_oneoff, fd_read): whether a
+ * checkpoint is requested (a signal or the timer) while the call waits.
+ */
+int gw_cr_checkpoint_requested(const gw_instance *inst);
+/*
+ * A blocking host call that has had no effect yet gives way to a pending
+ * checkpoint: starts unwinding (exec->cr_mode = GW_CR_UNWINDING) and
+ * returns 1; the host function must then return at once (any value). The
+ * generated code saves the caller's frame AT the import call, arguments
+ * included (GW_POINT_IMPORT_CALL), so the call is issued again after the
+ * restore. Returns 0 (keep waiting) when nothing is pending, when not in
+ * normal execution, or when the module has no IMPORT_CALL points (a build
+ * whose code could not resume the call).
+ */
+int gw_cr_abandon_host_call(gw_instance *inst);
+
 /* Migration points polled while counting (--checkpoint-after), in total. */
 uint64_t gw_cr_points_reached(const gw_exec *exec);
 /* Snapshots written by this exec so far. */

@@ -11,15 +11,37 @@
  *   register <name-hex> <id>    -> ok | error <msg>
  *   invoke <id> <name-hex> <value>...  -> ok <value>... | trap <msg> | error <msg>
  *   get <id> <name-hex>         -> ok <value> | error <msg>
+ *   crinvoke <id> <name-hex> <max-points> <within> <budget-ms> <fresh-every>
+ *            <prefix|-> <value>...  -> cr <key=value>... ; <invoke's reply>
+ *   crrestore <id> <path.so> <name-hex> <snapshot-file> <value>...
+ *                               -> cr hash=<hex> ; <invoke's reply>
  *   quit
+ *
+ * crinvoke is `invoke` with checkpoint injection (see "Checkpoint
+ * injection" below): the reply of the uninterrupted run follows " ; ", and
+ * before it: reached=<points the run reached> checked=<points checkpointed,
+ * restored into a fresh instance, finished and compared> mismatched=<N>
+ * nocp=<points that cannot be checkpointed portably> nocp_reason=<hex name>
+ * detail=<hex name: the first mismatch> hash=<hex: final state>
+ * (at most max-points points are checked, spread evenly over the first
+ * `within` points reached (0: all; deep recursion makes late snapshots
+ * huge), and no more once budget-ms have passed, but at least one),
+ * fresh=<n,n,...|->: the points whose snapshot was written to
+ * <prefix>-<n>.snap for a restore in a fresh process (every fresh-every-th
+ * check of a module linked only to spectest). crrestore instantiates
+ * path.so as instance <id> without its start function, restores the
+ * snapshot, finishes the call of export <name-hex> and replies with the
+ * final state's hash, comparable with crinvoke's.
  *
  * Names are `=` followed by the hex of their bytes (any bytes, even none). Values
  * are lossless: i32:<8 hex> i64:<16 hex> f32:<8 hex> f64:<16 hex>
  * v128:<32 hex, the 128-bit little-endian value, most significant digit
  * first>, funcref:null|func, externref:null|<decimal N> (host reference N).
  *
- * Usage: spec_driver [--max-call-depth N] [--print]
- * (--print: the spectest print functions write to stderr).
+ * Usage: spec_driver [--max-call-depth N] [--print] [--debug-corrupt-local]
+ * (--print: the spectest print functions write to stderr;
+ * --debug-corrupt-local: every restore changes one saved i32 local, so that
+ * tests can prove checkpoint injection detects a broken restore).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -27,13 +49,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "godwit.h"
+#include "snapshot.h"
 
 /* Host reference N (`ref.extern N`) is this tag | N: opaque to Wasm. */
 #define EXTERN_TAG 0x4000000000000000ULL
 
 static int print_enabled;
+static int corrupt_restores; /* --debug-corrupt-local */
 static gw_exec driver_exec;
 
 /* ---- The spectest module ------------------------------------------------ */
@@ -117,19 +144,19 @@ static gw_global_desc sp_globals[] = {
     {GW_F64, 0, {GW_CONST_F64, 0, {0}}},
 };
 static const gw_export_desc sp_exports[] = {
-    {"print", GW_EXTERN_FUNC, 0},
-    {"print_i32", GW_EXTERN_FUNC, 1},
-    {"print_i64", GW_EXTERN_FUNC, 2},
-    {"print_f32", GW_EXTERN_FUNC, 3},
-    {"print_f64", GW_EXTERN_FUNC, 4},
-    {"print_i32_f32", GW_EXTERN_FUNC, 5},
-    {"print_f64_f64", GW_EXTERN_FUNC, 6},
-    {"global_i32", GW_EXTERN_GLOBAL, 0},
-    {"global_i64", GW_EXTERN_GLOBAL, 1},
-    {"global_f32", GW_EXTERN_GLOBAL, 2},
-    {"global_f64", GW_EXTERN_GLOBAL, 3},
-    {"table", GW_EXTERN_TABLE, 0},
-    {"memory", GW_EXTERN_MEMORY, 0},
+    {"print", GW_EXTERN_FUNC, 0, 0},
+    {"print_i32", GW_EXTERN_FUNC, 1, 0},
+    {"print_i64", GW_EXTERN_FUNC, 2, 0},
+    {"print_f32", GW_EXTERN_FUNC, 3, 0},
+    {"print_f64", GW_EXTERN_FUNC, 4, 0},
+    {"print_i32_f32", GW_EXTERN_FUNC, 5, 0},
+    {"print_f64_f64", GW_EXTERN_FUNC, 6, 0},
+    {"global_i32", GW_EXTERN_GLOBAL, 0, 0},
+    {"global_i64", GW_EXTERN_GLOBAL, 1, 0},
+    {"global_f32", GW_EXTERN_GLOBAL, 2, 0},
+    {"global_f64", GW_EXTERN_GLOBAL, 3, 0},
+    {"table", GW_EXTERN_TABLE, 0, 0},
+    {"memory", GW_EXTERN_MEMORY, 0, 0},
 };
 
 static const gw_module_desc spectest_module = {
@@ -218,16 +245,68 @@ static void register_instance(const char *name, gw_instance *inst) {
   num_registered++;
 }
 
-/* Imports come from registered instances' exports; the runtime type-checks. */
+/* What a load resolved, so checkpoint injection can make a fresh instance
+ * linked exactly like the original (inst->host of loaded instances). */
+typedef struct load_record {
+  const gw_module_desc *desc;
+  gw_extern *imports; /* per import index, as resolved at load */
+  int only_spectest;  /* every import comes from spectest */
+  int linked;         /* imports from other instances, or an imported table */
+} load_record;
+
+/* Every instance loaded so far (also those whose start trapped): the state
+ * checkpoint injection resets when a module is linked to others. */
+static gw_instance **all_insts;
+static size_t num_all;
+
+static void remember_instance(gw_instance *inst) {
+  all_insts = realloc(all_insts, (num_all + 1) * sizeof *all_insts);
+  if (!all_insts) abort();
+  all_insts[num_all++] = inst;
+}
+
+/* Imports come from registered instances' exports; the runtime type-checks.
+ * `user` is the load's record (or NULL), which notes what each resolved to. */
 static int resolve_import(void *user, gw_instance *inst,
                           const gw_import_desc *imp, gw_extern *out) {
-  (void)user, (void)inst;
+  (void)inst;
+  load_record *rec = user;
   for (size_t i = 0; i < num_registered; i++) {
     if (strcmp(registry[i].name, imp->module) == 0) {
-      return gw_export(registry[i].inst, imp->name, out) == 0 ? 0 : 1;
+      if (gw_export(registry[i].inst, imp->name, out) != 0) return 1;
+      if (rec) {
+        size_t index = (size_t)(imp - rec->desc->imports);
+        if (index < rec->desc->num_imports) rec->imports[index] = *out;
+        if (strcmp(imp->module, "spectest") != 0) rec->only_spectest = 0;
+        if (strcmp(imp->module, "spectest") != 0 ||
+            imp->kind == GW_EXTERN_TABLE)
+          rec->linked = 1;
+      }
+      return 0;
     }
   }
   return 1;
+}
+
+/* Resolves imports to what the original load of the module got. */
+static int replay_import(void *user, gw_instance *inst,
+                         const gw_import_desc *imp, gw_extern *out) {
+  (void)inst;
+  load_record *rec = user;
+  size_t index = (size_t)(imp - rec->desc->imports);
+  if (index >= rec->desc->num_imports) return 1;
+  *out = rec->imports[index];
+  return 0;
+}
+
+static load_record *new_load_record(const gw_module_desc *desc) {
+  load_record *rec = calloc(1, sizeof *rec);
+  if (!rec) abort();
+  rec->desc = desc;
+  rec->imports = calloc(desc->num_imports + 1, sizeof *rec->imports);
+  if (!rec->imports) abort();
+  rec->only_spectest = 1;
+  return rec;
 }
 
 /* ---- Values on the wire ---------------------------------------------------- */
@@ -380,8 +459,11 @@ static void cmd_load(char *id_text, char *path) {
   const gw_module_desc *desc = dlsym(so, "gw_module");
   if (!desc) return reply("error no gw_module in %s", path);
   gw_instance *inst = NULL;
-  int rc = gw_instantiate(desc, &driver_exec, resolve_import, NULL, NULL,
+  load_record *rec = new_load_record(desc);
+  int rc = gw_instantiate(desc, &driver_exec, resolve_import, rec, rec,
                           &inst, err, sizeof err);
+  if (inst) remember_instance(inst);
+  else free(rec->imports), free(rec);
   if (rc < 0) return reply("unlinkable %s", err[0] ? err : "link error");
   if (rc > 0) return reply("trap %s", gw_trap_message(rc));
   set_instance(id, inst);
@@ -401,36 +483,77 @@ static const char *export_sig(gw_instance *inst, const char *name, size_t len) {
   return NULL;
 }
 
-static void cmd_invoke(gw_instance *inst, const char *name, size_t len, char **args, int nargs) {
+/* A parsed invocation: the function, its signature and arguments. */
+typedef struct call_spec {
+  gw_funcref *fn;
+  const char *results_sig; /* result letters */
+  int nresults;
+  gw_value *params;
+  gw_value *results;
+} call_spec;
+
+static void free_call(call_spec *c) {
+  free(c->params);
+  free(c->results);
+}
+
+/* Looks up and parses an invocation; replies with an error and returns -1
+ * when it is bad. */
+static int prepare_call(gw_instance *inst, const char *name, size_t len,
+                        char **args, int nargs, call_spec *c) {
   gw_extern ex;
+  memset(c, 0, sizeof *c);
   if (gw_export_n(inst, name, len, &ex) != 0 || ex.kind != GW_EXTERN_FUNC) {
-    return reply("error unknown function export \"%s\"", name);
+    reply("error unknown function export \"%s\"", name);
+    return -1;
   }
   const char *sig = export_sig(inst, name, len);
-  if (!sig) return reply("error no signature for \"%s\"", name);
+  if (!sig) {
+    reply("error no signature for \"%s\"", name);
+    return -1;
+  }
   const char *colon = strchr(sig, ':');
-  int nparams = (int)(colon - sig), nresults = (int)strlen(colon + 1);
-  if (nparams != nargs) return reply("error wrong number of arguments for %s", sig);
-  gw_value *params = calloc((size_t)nparams + 1, sizeof *params);
-  gw_value *results = calloc((size_t)nresults + 1, sizeof *results);
-  if (!params || !results) abort();
+  int nparams = (int)(colon - sig);
+  c->fn = ex.u.func;
+  c->results_sig = colon + 1;
+  c->nresults = (int)strlen(colon + 1);
+  if (nparams != nargs) {
+    reply("error wrong number of arguments for %s", sig);
+    return -1;
+  }
+  c->params = calloc((size_t)nparams + 1, sizeof *c->params);
+  c->results = calloc((size_t)c->nresults + 1, sizeof *c->results);
+  if (!c->params || !c->results) abort();
   for (int i = 0; i < nparams; i++) {
-    if (parse_value(sig[i], args[i], &params[i]) != 0) {
-      free(params), free(results);
-      return reply("error bad argument %s", args[i]);
+    if (parse_value(sig[i], args[i], &c->params[i]) != 0) {
+      reply("error bad argument %s", args[i]);
+      free_call(c);
+      return -1;
     }
   }
-  int32_t kind = gw_call(&driver_exec, ex.u.func, params, results);
+  return 0;
+}
+
+/* The reply to an invocation that ended with `kind` (no newline). */
+static void print_outcome(int32_t kind, const call_spec *c,
+                          const gw_value *results) {
   if (kind != GW_TRAP_NONE) {
-    reply("trap %s", gw_trap_message(kind));
+    printf("trap %s", gw_trap_message(kind));
   } else {
     printf("ok");
-    for (int i = 0; i < nresults; i++) print_value(colon[1 + i], &results[i]);
-    putchar('\n');
-    fflush(stdout);
+    for (int i = 0; i < c->nresults; i++)
+      print_value(c->results_sig[i], &results[i]);
   }
-  free(params);
-  free(results);
+}
+
+static void cmd_invoke(gw_instance *inst, const char *name, size_t len, char **args, int nargs) {
+  call_spec c;
+  if (prepare_call(inst, name, len, args, nargs, &c) != 0) return;
+  int32_t kind = gw_call(&driver_exec, c.fn, c.params, c.results);
+  print_outcome(kind, &c, c.results);
+  putchar('\n');
+  fflush(stdout);
+  free_call(&c);
 }
 
 static void cmd_get(gw_instance *inst, const char *name, size_t len) {
@@ -442,6 +565,627 @@ static void cmd_get(gw_instance *inst, const char *name, size_t len) {
   print_value(type_letter(ex.u.global->type), &ex.u.global->value);
   putchar('\n');
   fflush(stdout);
+}
+
+/* ---- Checkpoint injection ------------------------------------------------- */
+/*
+ * crinvoke runs an invocation uninterrupted (counting the migration points
+ * it reaches), then for a sample of those points n: resets the state to the
+ * image taken before the invocation, runs again with a countdown checkpoint
+ * at the n-th point, restores the snapshot bytes into a FRESH instance of
+ * the same module (same imports, no start function), finishes the call
+ * there and compares the outcome and the final state with the
+ * uninterrupted run. Afterwards the state is what the uninterrupted run
+ * left, so the rest of the script sees the right state.
+ */
+
+/* A copy of memories, tables, globals and dropped-segment flags. */
+typedef struct mem_image {
+  gw_memory *mem;
+  uint64_t pages;
+  uint8_t *bytes;
+} mem_image;
+typedef struct table_image {
+  gw_table *table;
+  uint64_t size;
+  void **elems;
+} table_image;
+typedef struct global_image {
+  gw_global *global;
+  gw_value value;
+} global_image;
+typedef struct dropped_image {
+  gw_instance *inst;
+  uint8_t *data, *elem;
+} dropped_image;
+typedef struct state_image {
+  mem_image *mems;
+  size_t num_mems;
+  table_image *tables;
+  size_t num_tables;
+  global_image *globals;
+  size_t num_globals;
+  dropped_image *dropped;
+  size_t num_dropped;
+} state_image;
+
+static void *grow_array(void *p, size_t count, size_t size) {
+  p = realloc(p, (count + 1) * size);
+  if (!p) abort();
+  return p;
+}
+
+/* Adds inst's memories, tables, globals (imported ones too, once each) and
+ * dropped flags to the image, copying their current contents. */
+static void image_add(state_image *img, gw_instance *inst) {
+  const gw_module_desc *m = inst->module;
+  for (uint32_t i = 0; i < m->num_memories; i++) {
+    gw_memory *mem = inst->memories[i];
+    size_t k = 0;
+    while (k < img->num_mems && img->mems[k].mem != mem) k++;
+    if (k < img->num_mems) continue;
+    img->mems = grow_array(img->mems, img->num_mems, sizeof *img->mems);
+    size_t len = mem->pages * GW_PAGE_SIZE;
+    uint8_t *bytes = malloc(len ? len : 1);
+    if (!bytes) abort();
+    memcpy(bytes, mem->base, len);
+    img->mems[img->num_mems++] = (mem_image){mem, mem->pages, bytes};
+  }
+  for (uint32_t i = 0; i < m->num_tables; i++) {
+    gw_table *table = inst->tables[i];
+    size_t k = 0;
+    while (k < img->num_tables && img->tables[k].table != table) k++;
+    if (k < img->num_tables) continue;
+    img->tables = grow_array(img->tables, img->num_tables, sizeof *img->tables);
+    void **elems = malloc((table->size + 1) * sizeof *elems);
+    if (!elems) abort();
+    if (table->size) memcpy(elems, table->elems, table->size * sizeof *elems);
+    img->tables[img->num_tables++] = (table_image){table, table->size, elems};
+  }
+  for (uint32_t i = 0; i < m->num_globals; i++) {
+    gw_global *g = inst->globals[i];
+    size_t k = 0;
+    while (k < img->num_globals && img->globals[k].global != g) k++;
+    if (k < img->num_globals) continue;
+    img->globals = grow_array(img->globals, img->num_globals, sizeof *img->globals);
+    img->globals[img->num_globals++] = (global_image){g, g->value};
+  }
+  img->dropped = grow_array(img->dropped, img->num_dropped, sizeof *img->dropped);
+  dropped_image *d = &img->dropped[img->num_dropped++];
+  d->inst = inst;
+  d->data = malloc(m->num_datas + 1);
+  d->elem = malloc(m->num_elems + 1);
+  if (!d->data || !d->elem) abort();
+  memcpy(d->data, inst->data_dropped, m->num_datas);
+  memcpy(d->elem, inst->elem_dropped, m->num_elems);
+}
+
+/* Puts the image's contents back (memories and tables shrink or grow back
+ * to their sizes; a shrunk memory's tail is decommitted again, so accesses
+ * there trap and a later grow sees zeros). */
+static void image_apply(const state_image *img) {
+  for (size_t i = 0; i < img->num_mems; i++) {
+    const mem_image *mi = &img->mems[i];
+    gw_memory *mem = mi->mem;
+    if (mem->pages > mi->pages) {
+      uint8_t *tail = mem->base + mi->pages * GW_PAGE_SIZE;
+      size_t len = (mem->pages - mi->pages) * GW_PAGE_SIZE;
+      madvise(tail, len, MADV_DONTNEED);
+      mprotect(tail, len, PROT_NONE);
+    } else if (mem->pages < mi->pages) {
+      mprotect(mem->base + mem->pages * GW_PAGE_SIZE,
+               (mi->pages - mem->pages) * GW_PAGE_SIZE,
+               PROT_READ | PROT_WRITE);
+    }
+    mem->pages = mi->pages;
+    memcpy(mem->base, mi->bytes, mi->pages * GW_PAGE_SIZE);
+  }
+  for (size_t i = 0; i < img->num_tables; i++) {
+    const table_image *ti = &img->tables[i];
+    gw_table *table = ti->table;
+    if (table->size != ti->size) {
+      void **elems = realloc(table->elems, (ti->size + 1) * sizeof *elems);
+      if (!elems) abort();
+      table->elems = elems;
+      table->size = ti->size;
+    }
+    if (ti->size) memcpy(table->elems, ti->elems, ti->size * sizeof *ti->elems);
+  }
+  for (size_t i = 0; i < img->num_globals; i++)
+    img->globals[i].global->value = img->globals[i].value;
+  for (size_t i = 0; i < img->num_dropped; i++) {
+    const dropped_image *d = &img->dropped[i];
+    memcpy(d->inst->data_dropped, d->data, d->inst->module->num_datas);
+    memcpy(d->inst->elem_dropped, d->elem, d->inst->module->num_elems);
+  }
+}
+
+static void image_free(state_image *img) {
+  for (size_t i = 0; i < img->num_mems; i++) free(img->mems[i].bytes);
+  for (size_t i = 0; i < img->num_tables; i++) free(img->tables[i].elems);
+  for (size_t i = 0; i < img->num_dropped; i++)
+    free(img->dropped[i].data), free(img->dropped[i].elem);
+  free(img->mems);
+  free(img->tables);
+  free(img->globals);
+  free(img->dropped);
+  memset(img, 0, sizeof *img);
+}
+
+/* A reference as seen from inst: a function of inst (its index), another
+ * function or a host reference (its address, within one process only). */
+static uint64_t ref_key(const gw_instance *inst, char type, const void *ref) {
+  if (ref == NULL) return 0;
+  if (type == 'r') {
+    for (uint32_t i = 0; i < inst->module->num_funcs; i++)
+      if (inst->funcs[i] == ref) return 1 + (uint64_t)i;
+  }
+  return (uint64_t)(uintptr_t)ref | (1ull << 63);
+}
+
+/* A value's comparable bits: numbers bit for bit, references by ref_key. */
+static void value_key(const gw_instance *inst, char type, const gw_value *v,
+                      uint8_t out[16]) {
+  memset(out, 0, 16);
+  switch (type) {
+  case 'i': case 'f': memcpy(out, v, 4); break;
+  case 'I': case 'F': memcpy(out, v, 8); break;
+  case 'v': memcpy(out, v->v128, 16); break;
+  default: {
+    uint64_t k = ref_key(inst, type, v->ref);
+    memcpy(out, &k, 8);
+  }
+  }
+}
+
+#define HASH_SEED 0xcbf29ce484222325ull
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t len) {
+  const uint8_t *b = p;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, b + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+    h ^= h >> 29;
+  }
+  for (; i < len; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+  return h;
+}
+static uint64_t hash_u64(uint64_t h, uint64_t v) { return hash_bytes(h, &v, 8); }
+
+/* The state reachable from inst, hashed per part: each memory, each table,
+ * all globals, the dropped flags; parts[count] is the whole. */
+typedef struct state_digest {
+  uint64_t *parts;
+  size_t count;
+} state_digest;
+
+static state_digest digest_state(const gw_instance *inst) {
+  const gw_module_desc *m = inst->module;
+  state_digest d;
+  d.count = (size_t)m->num_memories + m->num_tables + 2;
+  d.parts = calloc(d.count + 1, sizeof *d.parts);
+  if (!d.parts) abort();
+  size_t p = 0;
+  for (uint32_t i = 0; i < m->num_memories; i++, p++) {
+    const gw_memory *mem = inst->memories[i];
+    uint64_t h = hash_u64(HASH_SEED, mem->pages);
+    d.parts[p] = hash_bytes(h, mem->base, mem->pages * GW_PAGE_SIZE);
+  }
+  for (uint32_t i = 0; i < m->num_tables; i++, p++) {
+    const gw_table *t = inst->tables[i];
+    char type = t->elem_type == GW_FUNCREF ? 'r' : 'e';
+    uint64_t h = hash_u64(HASH_SEED, t->size);
+    for (uint64_t e = 0; e < t->size; e++)
+      h = hash_u64(h, ref_key(inst, type, t->elems[e]));
+    d.parts[p] = h;
+  }
+  uint64_t h = HASH_SEED;
+  for (uint32_t i = 0; i < m->num_globals; i++) {
+    uint8_t key[16];
+    value_key(inst, type_letter(inst->globals[i]->type),
+              &inst->globals[i]->value, key);
+    h = hash_bytes(h, key, 16);
+  }
+  d.parts[p++] = h;
+  h = hash_bytes(HASH_SEED, inst->data_dropped, m->num_datas);
+  d.parts[p++] = hash_bytes(h, inst->elem_dropped, m->num_elems);
+  h = HASH_SEED;
+  for (size_t i = 0; i < d.count; i++) h = hash_u64(h, d.parts[i]);
+  d.parts[d.count] = h;
+  return d;
+}
+
+/* Describes the first part where two digests of one module differ. */
+static void digest_difference(const gw_module_desc *m, const state_digest *a,
+                              const state_digest *b, char *out, size_t n) {
+  for (size_t i = 0; i < a->count; i++) {
+    if (a->parts[i] == b->parts[i]) continue;
+    if (i < m->num_memories) snprintf(out, n, "memory %zu differs", i);
+    else if (i < (size_t)m->num_memories + m->num_tables)
+      snprintf(out, n, "table %zu differs", i - m->num_memories);
+    else if (i == a->count - 2) snprintf(out, n, "globals differ");
+    else snprintf(out, n, "dropped segments differ");
+    return;
+  }
+  snprintf(out, n, "state differs");
+}
+
+/* The outcome of one run: trap kind, result keys and the final state. */
+typedef struct run_outcome {
+  int32_t kind;
+  uint8_t (*results)[16];
+  state_digest state;
+} run_outcome;
+
+static run_outcome capture_outcome(const gw_instance *inst, int32_t kind,
+                                   const call_spec *c, const gw_value *results) {
+  run_outcome o;
+  o.kind = kind;
+  o.results = calloc((size_t)c->nresults + 1, 16);
+  if (!o.results) abort();
+  if (kind == GW_TRAP_NONE)
+    for (int i = 0; i < c->nresults; i++)
+      value_key(inst, c->results_sig[i], &results[i], o.results[i]);
+  o.state = digest_state(inst);
+  return o;
+}
+
+static void free_outcome(run_outcome *o) {
+  free(o->results);
+  free(o->state.parts);
+}
+
+/* Compares a restored run with the uninterrupted one; 0 when equal, else
+ * -1 with a description. */
+static int compare_outcomes(const gw_module_desc *m, const call_spec *c,
+                            const run_outcome *want, const run_outcome *got,
+                            char *out, size_t n) {
+  if (want->kind != got->kind) {
+    snprintf(out, n, "uninterrupted: %s, restored: %s",
+             want->kind ? gw_trap_message(want->kind) : "returned",
+             got->kind ? gw_trap_message(got->kind) : "returned");
+    return -1;
+  }
+  if (want->kind == GW_TRAP_NONE) {
+    for (int i = 0; i < c->nresults; i++) {
+      if (memcmp(want->results[i], got->results[i], 16) != 0) {
+        snprintf(out, n, "result %d differs", i);
+        return -1;
+      }
+    }
+  }
+  if (want->state.parts[want->state.count] != got->state.parts[got->state.count]) {
+    digest_difference(m, &want->state, &got->state, out, n);
+    return -1;
+  }
+  return 0;
+}
+
+static char snapshot_path[256]; /* where countdown checkpoints are written */
+
+static int read_file(const char *path, uint8_t **out, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *buf = malloc(cap);
+  if (!buf) abort();
+  size_t r;
+  while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += r;
+    if (n == cap) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+      if (!buf) abort();
+    }
+  }
+  fclose(f);
+  *out = buf;
+  *len = n;
+  return 0;
+}
+
+static int write_file(const char *path, const uint8_t *bytes, size_t len) {
+  FILE *f = fopen(path, "wb");
+  if (!f) return -1;
+  int ok = fwrite(bytes, 1, len, f) == len;
+  return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static void put_le32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static uint64_t get_le64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+/* --debug-corrupt-local: adds 1 (mod 10, in the last digit) to the first
+ * i32 local of the innermost frame that has one, and fixes the CRC: a
+ * deliberately broken restore that checkpoint injection must detect. */
+static void corrupt_one_local(uint8_t *bytes, size_t len) {
+  if (len < GW_SNAPSHOT_HEADER_SIZE + GW_SNAPSHOT_TRAILER_SIZE) return;
+  uint64_t json_len = get_le64(bytes + 16), blob_len = get_le64(bytes + 24);
+  if (GW_SNAPSHOT_HEADER_SIZE + json_len + blob_len + 4 != len) return;
+  char *json = (char *)bytes + GW_SNAPSHOT_HEADER_SIZE;
+  char *end = json + json_len;
+  const char *pattern = "\"type\":\"i32\",\"value\":";
+  size_t plen = strlen(pattern);
+  char *frames_end = NULL, *last = NULL;
+  for (char *p = json; p + 10 < end; p++)
+    if (memcmp(p, "\"globals\"", 9) == 0) { frames_end = p; break; }
+  if (!frames_end) return;
+  for (char *p = json; p + plen < frames_end; p++)
+    if (memcmp(p, "\"locals\"", 8) == 0) {
+      /* The first i32 of this frame's locals, if any. */
+      char *stack = p;
+      while (stack + 7 < frames_end && memcmp(stack, "\"stack\"", 7) != 0) stack++;
+      for (char *q = p; q + plen < stack; q++)
+        if (memcmp(q, pattern, plen) == 0) { last = q + plen; break; }
+    }
+  if (!last) return;
+  char *digit = last;
+  while (digit + 1 < end && digit[1] >= '0' && digit[1] <= '9') digit++;
+  if (*digit < '0' || *digit > '9') return;
+  *digit = (char)('0' + (*digit - '0' + 1) % 10);
+  put_le32(bytes + len - 4, gw_crc32(bytes, len - 4));
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* (Re)starts checkpoint/restore state on the driver's exec: a countdown
+ * checkpoint at the n-th point (UINT64_MAX: just count), no signal. */
+static void cr_arm(uint64_t checkpoint_after) {
+  char err[256];
+  gw_cr_teardown(&driver_exec);
+  if (checkpoint_after == 0) return;
+  gw_cr_config cfg = {.snapshot_path = snapshot_path,
+                      .checkpoint_after = checkpoint_after,
+                      .signal = -1};
+  if (gw_cr_setup(&driver_exec, &cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "spec_driver: %s\n", err);
+    abort();
+  }
+}
+
+/* Whether a checkpoint error is a known limit of portable snapshots rather
+ * than a bug. */
+static int is_portability_limit(const char *err) {
+  return strstr(err, "several instances") || strstr(err, "externref") ||
+         strstr(err, "another instance") ||
+         strstr(err, "not a function of this instance");
+}
+
+/* Restores snapshot bytes into a fresh instance of rec's module, finishes
+ * the call there (results: room for c's results) and captures the outcome.
+ * 0, or -1 with a message. */
+static int restore_and_finish(load_record *rec, const call_spec *c,
+                              uint8_t *bytes, size_t len, gw_value *results,
+                              run_outcome *out, char *err, size_t n) {
+  gw_instance *fresh = NULL;
+  int rc = gw_instantiate_ex(rec->desc, &driver_exec, replay_import, rec, rec,
+                             &fresh, err, n, GW_INST_NO_START);
+  if (rc != 0) {
+    if (rc > 0) snprintf(err, n, "fresh instance trapped: %s", gw_trap_message(rc));
+    gw_instance_free(fresh);
+    return -1;
+  }
+  if (corrupt_restores) corrupt_one_local(bytes, len);
+  gw_cr_teardown(&driver_exec);
+  char inner[256];
+  if (gw_cr_restore_bytes(&driver_exec, fresh, bytes, len, inner, sizeof inner) != 0) {
+    snprintf(err, n, "restore failed: %s", inner);
+    gw_cr_teardown(&driver_exec);
+    gw_instance_free(fresh);
+    return -1;
+  }
+  int32_t kind = gw_cr_call(&driver_exec, fresh, c->fn, c->params, results,
+                            inner, sizeof inner);
+  gw_cr_teardown(&driver_exec);
+  if (kind == GW_CR_ERROR || kind == GW_CR_CHECKPOINTED) {
+    snprintf(err, n, "restored run failed: %s",
+             kind == GW_CR_ERROR ? inner : "checkpointed again");
+    gw_instance_free(fresh);
+    return -1;
+  }
+  *out = capture_outcome(fresh, kind, c, results);
+  gw_instance_free(fresh);
+  return 0;
+}
+
+static void print_hex_name(const char *key, const char *s) {
+  printf(" %s==", key);
+  for (; *s; s++) printf("%02x", (unsigned char)*s);
+}
+
+static uint64_t fresh_counter; /* checks so far, for fresh-every sampling */
+
+static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
+                         char **opts, char **args, int nargs) {
+  call_spec c;
+  uint64_t max_points = strtoull(opts[0], NULL, 10);
+  uint64_t within = strtoull(opts[1], NULL, 10);
+  double budget_ms = strtod(opts[2], NULL);
+  uint64_t fresh_every = strtoull(opts[3], NULL, 10);
+  const char *prefix = opts[4];
+  if (prepare_call(inst, name, len, args, nargs, &c) != 0) return;
+  double started = now_ms();
+  gw_instance *target = c.fn->instance;
+  load_record *rec = target ? target->host : NULL;
+  if (!target || !rec || rec->desc != target->module ||
+      target->module->num_points == 0) {
+    /* A host function, or a module built without migration points. */
+    int32_t kind = gw_call(&driver_exec, c.fn, c.params, c.results);
+    printf("cr reached=0 checked=0 mismatched=0 nocp=0 fresh=- ; ");
+    print_outcome(kind, &c, c.results);
+    putchar('\n');
+    fflush(stdout);
+    free_call(&c);
+    return;
+  }
+  /* The state the invocation may touch: the target's, or, when it is
+   * linked to other instances, every instance's. */
+  state_image before = {0}, after = {0};
+  if (rec->linked) {
+    for (size_t i = 0; i < num_all; i++) image_add(&before, all_insts[i]);
+  } else {
+    image_add(&before, target);
+  }
+
+  char err[512] = "";
+  cr_arm(UINT64_MAX);
+  int32_t kind = gw_cr_call(&driver_exec, target, c.fn, c.params, c.results,
+                            err, sizeof err);
+  uint64_t reached = gw_cr_points_reached(&driver_exec);
+  cr_arm(0);
+  run_outcome want = capture_outcome(target, kind, &c, c.results);
+  if (rec->linked) {
+    for (size_t i = 0; i < num_all; i++) image_add(&after, all_insts[i]);
+  } else {
+    image_add(&after, target);
+  }
+
+  uint64_t checked = 0, mismatched = 0, nocp = 0;
+  char nocp_reason[256] = "", detail[600] = "";
+  char fresh_list[512] = "";
+  size_t fresh_len = 0;
+  int fresh_ok = rec->only_spectest && target == inst && fresh_every > 0 &&
+                 strcmp(prefix, "-") != 0;
+  uint64_t range = within > 0 && within < reached ? within : reached;
+  uint64_t samples = range < max_points ? range : max_points;
+  gw_value *results = calloc((size_t)c.nresults + 1, sizeof *results);
+  if (!results) abort();
+  for (uint64_t s = 0; s < samples; s++) {
+    if (s > 0 && now_ms() - started > budget_ms) break;
+    /* Evenly spread over 1..reached, first and last included. */
+    uint64_t point = samples == 1
+                         ? range
+                         : 1 + (uint64_t)((double)s * (double)(range - 1) /
+                                          (double)(samples - 1));
+    image_apply(&before);
+    cr_arm(point);
+    unlink(snapshot_path);
+    int32_t k = gw_cr_call(&driver_exec, target, c.fn, c.params, results, err,
+                           sizeof err);
+    cr_arm(0);
+    if (k == GW_CR_ERROR && is_portability_limit(err)) {
+      nocp++;
+      if (!nocp_reason[0]) snprintf(nocp_reason, sizeof nocp_reason, "%s", err);
+      continue;
+    }
+    char problem[560] = "";
+    uint8_t *bytes = NULL;
+    size_t blen = 0;
+    if (k == GW_CR_ERROR) {
+      snprintf(problem, sizeof problem, "checkpoint failed: %s", err);
+    } else if (k != GW_CR_CHECKPOINTED) {
+      /* The countdown expired at the last point (a call whose callee has
+       * no point): there was nothing left to checkpoint. */
+      nocp++;
+      if (!nocp_reason[0])
+        snprintf(nocp_reason, sizeof nocp_reason,
+                 "the invocation ended before a checkpoint could be taken");
+      continue;
+    } else if (read_file(snapshot_path, &bytes, &blen) != 0) {
+      snprintf(problem, sizeof problem, "no snapshot was written");
+    } else {
+      if (fresh_ok && fresh_counter++ % fresh_every == 0 &&
+          fresh_len + 24 < sizeof fresh_list) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s-%" PRIu64 ".snap", prefix, point);
+        if (write_file(path, bytes, blen) == 0)
+          fresh_len += (size_t)snprintf(fresh_list + fresh_len,
+                                        sizeof fresh_list - fresh_len, "%s%" PRIu64,
+                                        fresh_len ? "," : "", point);
+      }
+      run_outcome got;
+      char why[512];
+      if (restore_and_finish(rec, &c, bytes, blen, results, &got, why,
+                             sizeof why) != 0) {
+        snprintf(problem, sizeof problem, "%s", why);
+      } else {
+        if (compare_outcomes(target->module, &c, &want, &got, why, sizeof why) != 0)
+          snprintf(problem, sizeof problem, "%s", why);
+        free_outcome(&got);
+      }
+      free(bytes);
+    }
+    checked++;
+    if (problem[0]) {
+      mismatched++;
+      if (!detail[0])
+        snprintf(detail, sizeof detail, "checkpoint at point %" PRIu64 " of %" PRIu64 ": %s",
+                 point, reached, problem);
+    }
+  }
+  free(results);
+  image_apply(&after);
+  image_free(&before);
+  image_free(&after);
+  unlink(snapshot_path);
+
+  printf("cr reached=%" PRIu64 " checked=%" PRIu64 " mismatched=%" PRIu64
+         " nocp=%" PRIu64 " fresh=%s hash=%016" PRIx64,
+         reached, checked, mismatched, nocp, fresh_len ? fresh_list : "-",
+         want.state.parts[want.state.count]);
+  print_hex_name("nocp_reason", nocp_reason);
+  print_hex_name("detail", detail);
+  printf(" ; ");
+  print_outcome(want.kind, &c, c.results);
+  putchar('\n');
+  fflush(stdout);
+  free_outcome(&want);
+  free_call(&c);
+}
+
+/* crrestore: the fresh-process half of checkpoint injection. */
+static void cmd_crrestore(char *id_text, char *path, char *name, char *snap,
+                          char **args, int nargs) {
+  char err[512] = "";
+  char *end;
+  unsigned long id = strtoul(id_text, &end, 10);
+  int name_len = unhex_name(name);
+  if (*end || name_len < 0) return reply("error bad request %s", id_text);
+  void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!so) return reply("error dlopen: %s", dlerror());
+  const gw_module_desc *desc = dlsym(so, "gw_module");
+  if (!desc) return reply("error no gw_module in %s", path);
+  /* Link it like a load, without running anything: restore_and_finish
+   * makes the instance that runs. */
+  gw_instance *linked = NULL;
+  load_record *rec = new_load_record(desc);
+  int rc = gw_instantiate_ex(desc, &driver_exec, resolve_import, rec, rec,
+                             &linked, err, sizeof err, GW_INST_NO_START);
+  if (rc != 0) return reply("error cannot link the module: %s", err[0] ? err : gw_trap_message(rc));
+  set_instance(id, linked);
+  remember_instance(linked);
+  call_spec c;
+  if (prepare_call(linked, name, (size_t)name_len, args, nargs, &c) != 0) return;
+  uint8_t *bytes;
+  size_t len;
+  if (read_file(snap, &bytes, &len) != 0) {
+    free_call(&c);
+    return reply("error cannot read %s", snap);
+  }
+  run_outcome got;
+  if (restore_and_finish(rec, &c, bytes, len, c.results, &got, err,
+                         sizeof err) != 0) {
+    free(bytes);
+    free_call(&c);
+    return reply("error %s", err);
+  }
+  free(bytes);
+  printf("cr hash=%016" PRIx64 " ; ", got.state.parts[got.state.count]);
+  print_outcome(got.kind, &c, c.results);
+  putchar('\n');
+  fflush(stdout);
+  free_outcome(&got);
+  free_call(&c);
 }
 
 #define MAX_ARGS 1024
@@ -457,6 +1201,7 @@ static int driver_loop(void *unused) {
     return 2;
   }
   register_instance("spectest", spectest);
+  remember_instance(spectest);
 
   char *line = NULL;
   size_t cap = 0;
@@ -482,6 +1227,17 @@ static int driver_loop(void *unused) {
         register_instance(words[1], inst);
         reply("ok", "");
       }
+    } else if (strcmp(cmd, "crinvoke") == 0 && n >= 8) {
+      gw_instance *inst = get_instance(words[1]);
+      if (!inst) {
+        reply("error no instance %s", words[1]);
+      } else if ((name_len = unhex_name(words[2])) < 0) {
+        reply("error bad name %s", words[2]);
+      } else {
+        cmd_crinvoke(inst, words[2], (size_t)name_len, words + 3, words + 8, n - 8);
+      }
+    } else if (strcmp(cmd, "crrestore") == 0 && n >= 5) {
+      cmd_crrestore(words[1], words[2], words[3], words[4], words + 5, n - 5);
     } else if ((strcmp(cmd, "invoke") == 0 && n >= 3) || (strcmp(cmd, "get") == 0 && n == 3)) {
       gw_instance *inst = get_instance(words[1]);
       if (!inst) {
@@ -508,11 +1264,17 @@ int main(int argc, char **argv) {
       depth = atoll(argv[++i]);
     } else if (strcmp(argv[i], "--print") == 0) {
       print_enabled = 1;
+    } else if (strcmp(argv[i], "--debug-corrupt-local") == 0) {
+      corrupt_restores = 1;
     } else {
-      fprintf(stderr, "usage: spec_driver [--max-call-depth N] [--print]\n");
+      fprintf(stderr, "usage: spec_driver [--max-call-depth N] [--print] "
+                      "[--debug-corrupt-local]\n");
       return 2;
     }
   }
+  /* Countdown checkpoints go through this file (tmpfs when there is one). */
+  snprintf(snapshot_path, sizeof snapshot_path, "%s/godwit-spec-%ld.snapshot",
+           access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", (long)getpid());
   gw_exec_init(&driver_exec, depth);
   return gw_run_on_wasm_stack(driver_loop, NULL);
 }

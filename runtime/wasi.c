@@ -200,6 +200,9 @@ gw_wasi *gw_wasi_new(const gw_wasi_config *cfg, char *err, size_t err_len) {
   w->argv = copy_strings(cfg->argc, cfg->argv);
   w->envp = copy_strings(cfg->envc, cfg->envp);
   if (!w->argv || !w->envp) goto oom;
+  w->stdio_host[0] = cfg->stdin_fd;
+  w->stdio_host[1] = cfg->stdout_fd;
+  w->stdio_host[2] = cfg->stderr_fd;
   if (add_stdio(w, cfg->stdin_fd) != 0 || add_stdio(w, cfg->stdout_fd) != 1 ||
       add_stdio(w, cfg->stderr_fd) != 2)
     goto oom;
@@ -254,6 +257,7 @@ void gw_wasi_free(gw_wasi *w) {
   free(w->preopens);
   free_strings(w->argc, w->argv);
   free_strings(w->envc, w->envp);
+  free(w->resume_sleep.deadlines);
   while (w->funcrefs) {
     struct gw_wasi_funcref_block *next = w->funcrefs->next;
     free(w->funcrefs);

@@ -6,6 +6,7 @@
 #define GODWIT_WASI_H
 
 #include "godwit.h"
+#include "snapshot.h"
 typedef struct gw_wasi gw_wasi;
 typedef struct gw_wasi_config {
   int argc; const char *const *argv;      /* program name first */
@@ -26,5 +27,40 @@ int gw_wasi_resolve(gw_wasi *w, gw_instance *inst, const gw_import_desc *imp, gw
 const char *gw_wasi_last_error(gw_wasi *w);
 /* After a call ended with GW_TRAP_EXIT: the code passed to proc_exit. */
 int32_t gw_wasi_exit_code(gw_wasi *w);
+
+
+/* ---- Checkpoint/restore of the WASI state (wasi_state.c) ---------------
+
+   The state is one JSON object (docs/cli.md, "Snapshots and WASI"):
+   {"args", "env", "preopens": [{"fd", "host", "guest"}], "fds": [{"fd",
+   "kind", "path", "flags", "offset", ...}], "sleep"?: resume deadline}. */
+
+/* Writes w's state as one JSON object. 0, or -1 + err. */
+int gw_wasi_serialize(gw_wasi *w, gw_json_writer *jw, char *err, size_t n);
+
+/* --dir HOST::GUEST given when restoring: the snapshot's preopen named GUEST
+   is opened at HOST instead of the host path recorded in the snapshot. */
+typedef struct gw_wasi_remap {
+  const char *host;
+  const char *guest;
+} gw_wasi_remap;
+
+/*
+ * Replaces w's arguments, environment, preopens and descriptors with the
+ * state in `state` (what gw_wasi_serialize wrote): preopens are reopened
+ * (after remaps), files at their paths relative to their preopen (never
+ * creating or truncating) and seeked to their offsets, directories at their
+ * readdir position; stdio stays w's own, except that a regular-file stdin is
+ * seeked to the recorded offset. On any failure (a directory or file gone, a
+ * remap naming no preopen, malformed state) returns -1 with a message and
+ * leaves w unchanged.
+ */
+int gw_wasi_restore(gw_wasi *w, const gw_json *state, const gw_wasi_remap *remaps,
+                    int num_remaps, char *err, size_t n);
+
+/* Host hooks for gw_cr_set_host_hooks: the snapshot's "host" becomes
+   {"wasi": <state>}; remaps (may be NULL) must outlive the hooks. */
+gw_cr_host_hooks gw_wasi_host_hooks(gw_wasi *w, const gw_wasi_remap *remaps,
+                                    int num_remaps);
 
 #endif /* GODWIT_WASI_H */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +287,29 @@ int32_t gw_wasi_fd_filestat_set_times(gw_instance *inst, int32_t fd,
   return futimens(f->host_fd, ts) == 0 ? 0 : gw_wasi_errno(errno);
 }
 
+/*
+ * Before a read that may block (a pipe or terminal without O_NONBLOCK):
+ * waits in slices of at most 50 ms until the descriptor is readable, so that
+ * a requested checkpoint is honoured; returns -1 when the read was abandoned
+ * for it (gw_cr_abandon_host_call), 0 to go ahead and read.
+ */
+static int wait_readable(gw_instance *inst, const gw_wasi_fd *f) {
+  if (inst->exec == NULL || inst->exec->cr == NULL) return 0;
+  struct stat sb;
+  if (fstat(f->host_fd, &sb) != 0 || S_ISREG(sb.st_mode) ||
+      S_ISDIR(sb.st_mode))
+    return 0;
+  int fl = fcntl(f->host_fd, F_GETFL);
+  if (fl < 0 || (fl & O_NONBLOCK)) return 0;
+  for (;;) {
+    struct pollfd p = {.fd = f->host_fd, .events = POLLIN};
+    int r = poll(&p, 1, 50);
+    if (r > 0 || (r < 0 && errno != EINTR)) return 0;
+    if (gw_cr_checkpoint_requested(inst) && gw_cr_abandon_host_call(inst))
+      return -1;
+  }
+}
+
 /* Shared body of fd_read/fd_write/fd_pread/fd_pwrite. */
 static int32_t do_io(gw_instance *inst, int32_t fd, int32_t iovs,
                      int32_t iovs_len, int write, int positional,
@@ -299,6 +323,10 @@ static int32_t do_io(gw_instance *inst, int32_t fd, int32_t iovs,
   int n;
   e = get_iovs(inst, (uint32_t)iovs, (uint32_t)iovs_len, &v, &n);
   if (e) return e;
+  if (!write && !positional && wait_readable(inst, f) != 0) {
+    free(v);
+    return WASI_EINTR; /* abandoned for a checkpoint: nothing was read */
+  }
   ssize_t r;
   do {
     if (positional)

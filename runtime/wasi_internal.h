@@ -123,7 +123,28 @@ struct gw_wasi {
   int32_t exit_code;
   char error[256];
   struct gw_wasi_funcref_block *funcrefs; /* handed out by gw_wasi_resolve */
+  int stdio_host[3];   /* the embedder's host fds for stdin/stdout/stderr */
+  /* Remap table of gw_wasi_host_hooks (not owned). */
+  const gw_wasi_remap *remaps;
+  int num_remaps;
+  /* A poll_oneoff abandoned for a checkpoint: when the same call (same
+   * subscription bytes, `key`) is issued again, its relative clock
+   * subscriptions wait until these absolute CLOCK_REALTIME deadlines (ns;
+   * -1: not a relative clock subscription). One-shot: the next poll_oneoff
+   * clears it whether or not it matched. */
+  struct {
+    int active;
+    uint64_t key;
+    uint32_t count;
+    int64_t *deadlines;
+  } resume_sleep;
 };
+
+/* Identifies a poll_oneoff call by its subscriptions (FNV-1a of the bytes). */
+uint64_t gw_wasi_poll_key(const uint8_t *subs, uint32_t count);
+
+/* Current CLOCK_REALTIME in ns. */
+int64_t gw_wasi_realtime_ns(void);
 
 /* ---- Helpers shared by wasi*.c ------------------------------------------ */
 

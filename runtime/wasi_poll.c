@@ -2,6 +2,13 @@
  * wasi_poll.c: poll_oneoff. Clock subscriptions (relative or absolute, any
  * WASI clock) become a ppoll timeout; fd_read/fd_write subscriptions become
  * pollfds, except regular files, which are always ready (as in wasmtime).
+ *
+ * Checkpoints: the wait goes in slices of at most GW_WASI_WAIT_SLICE_MS and
+ * gives way to a requested checkpoint (gw_cr_abandon_host_call) while
+ * nothing has happened yet; the call is then issued again after the
+ * restore, and its relative clock subscriptions wait only for what was left
+ * of their deadlines (w->resume_sleep, recorded in CLOCK_REALTIME so that it
+ * survives a change of process).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +21,9 @@
 #include <unistd.h>
 
 #include "wasi_internal.h"
+
+/* Longest uninterrupted wait: a checkpoint request is seen within this. */
+#define GW_WASI_WAIT_SLICE_NS 50000000ull
 
 enum { SUB_SIZE = 48, EVENT_SIZE = 32 };
 enum { EVENTTYPE_CLOCK = 0, EVENTTYPE_FD_READ = 1, EVENTTYPE_FD_WRITE = 2 };
@@ -55,6 +65,15 @@ int32_t gw_wasi_poll_oneoff(gw_instance *inst, int32_t in, int32_t out,
     free(pfds), free(pfd_sub), free(remaining), free(is_clock);
     return WASI_ENOMEM;
   }
+  /* The same call again after a checkpoint abandoned it: same deadlines. */
+  const int64_t *resume = NULL;
+  if (w->resume_sleep.active) {
+    w->resume_sleep.active = 0;
+    if (w->resume_sleep.count == n &&
+        w->resume_sleep.key == gw_wasi_poll_key(subs, n))
+      resume = w->resume_sleep.deadlines;
+  }
+  int64_t start_rt = gw_wasi_realtime_ns();
   uint32_t npfds = 0, nevents = 0;
   uint64_t min_remaining = UINT64_MAX;
   int32_t result = 0;
@@ -80,6 +99,8 @@ int32_t gw_wasi_poll_oneoff(gw_instance *inst, int32_t in, int32_t out,
       if (flags & SUBCLOCK_ABSTIME) {
         uint64_t now = now_ns(c);
         timeout = timeout > now ? timeout - now : 0;
+      } else if (resume != NULL && resume[i] >= 0) {
+        timeout = resume[i] > start_rt ? (uint64_t)(resume[i] - start_rt) : 0;
       }
       is_clock[i] = 1;
       remaining[i] = timeout;
@@ -115,17 +136,44 @@ int32_t gw_wasi_poll_oneoff(gw_instance *inst, int32_t in, int32_t out,
     uint64_t wait = nevents ? 0 : min_remaining;
     uint64_t start = now_ns(CLOCK_MONOTONIC), elapsed = 0;
     int r;
+    int abandoned = 0;
     for (;;) {
-      struct timespec ts, *tsp = NULL;
-      if (wait != UINT64_MAX) {
-        uint64_t left = wait > elapsed ? wait - elapsed : 0;
-        ts.tv_sec = (time_t)(left / 1000000000u);
-        ts.tv_nsec = (long)(left % 1000000000u);
-        tsp = &ts;
-      }
-      r = ppoll(pfds, npfds, tsp, NULL);
+      struct timespec ts;
+      uint64_t left = wait == UINT64_MAX ? UINT64_MAX
+                      : wait > elapsed   ? wait - elapsed
+                                         : 0;
+      uint64_t slice = left < GW_WASI_WAIT_SLICE_NS ? left
+                                                     : GW_WASI_WAIT_SLICE_NS;
+      ts.tv_sec = (time_t)(slice / 1000000000u);
+      ts.tv_nsec = (long)(slice % 1000000000u);
+      r = ppoll(pfds, npfds, &ts, NULL);
       elapsed = now_ns(CLOCK_MONOTONIC) - start;
-      if (r >= 0 || errno != EINTR) break;
+      if (r > 0 || (r < 0 && errno != EINTR)) break;
+      if (r == 0 && slice == left) break; /* the earliest clock fired */
+      if (gw_cr_checkpoint_requested(inst) && gw_cr_abandon_host_call(inst)) {
+        abandoned = 1;
+        break;
+      }
+    }
+    if (abandoned) {
+      /* Nothing was written: record the deadlines, give way. */
+      int64_t *deadlines = calloc(n, sizeof *deadlines);
+      if (deadlines != NULL) {
+        for (uint32_t i = 0; i < n; i++) {
+          uint16_t fl;
+          memcpy(&fl, subs + (size_t)i * SUB_SIZE + 40, 2);
+          deadlines[i] = is_clock[i] && !(fl & SUBCLOCK_ABSTIME)
+                             ? start_rt + (int64_t)remaining[i]
+                             : -1;
+        }
+        free(w->resume_sleep.deadlines);
+        w->resume_sleep.deadlines = deadlines;
+        w->resume_sleep.count = n;
+        w->resume_sleep.key = gw_wasi_poll_key(subs, n);
+        w->resume_sleep.active = 1;
+      }
+      free(pfds), free(pfd_sub), free(remaining), free(is_clock);
+      return WASI_EINTR;
     }
     if (r < 0) {
       result = gw_wasi_errno(errno);

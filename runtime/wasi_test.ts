@@ -12,7 +12,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
-const wasiSources = ["wasi.c", "wasi_fs.c", "wasi_path.c", "wasi_poll.c"].map(
+const wasiSources = [
+  "wasi.c",
+  "wasi_fs.c",
+  "wasi_path.c",
+  "wasi_poll.c",
+  "wasi_state.c",
+  "snapshot_json.c",
+].map(
   (f) => join(runtimeDir, f),
 );
 const stubs = join(runtimeDir, "tests", "wasi_stubs.c");

@@ -8,8 +8,9 @@
  * compile time of the largest module. Outputs of the two builds must agree.
  *
  * Options: `--reps N` (default 5), `--filter TEXT` (program names
- * containing TEXT), `--json FILE`, `--cr` (reserved: the C/R build vs the
- * `--no-cr` build; its columns show "-" until checkpoint/restore exists).
+ * containing TEXT), `--json FILE`, `--cr`: also build with `--no-cr` and
+ * compare: then the Godwit columns are the `--no-cr` build, and the C/R
+ * build (the default one) gets its own column and its ratio to `--no-cr`.
  *
  * @module
  */
@@ -34,14 +35,17 @@ export interface BenchResult {
   args: string[];
   /** Median wall time of the native build, seconds. */
   nativeSeconds: number;
-  /** Median wall time of the Godwit build, seconds. */
+  /**
+   * Median wall time of the Godwit build, seconds (with `--cr`: of the
+   * `--no-cr` build).
+   */
   godwitSeconds: number;
   /** godwitSeconds / nativeSeconds. */
   ratio: number;
-  /** Median of the C/R build (reserved for `--cr`), seconds. */
+  /** With `--cr`: median of the C/R build, seconds. */
   crSeconds?: number;
   /** Every sample, seconds. */
-  samples: { native: number[]; godwit: number[] };
+  samples: { native: number[]; godwit: number[]; cr?: number[] };
 }
 
 /** Median of a non-empty list. */
@@ -58,8 +62,11 @@ export function geometricMean(values: number[]): number {
 
 /** Formats results as the markdown table the task prints. */
 export function markdownTable(results: BenchResult[]): string {
+  const withCr = results.some((r) => r.crSeconds !== undefined);
   const rows = [
-    "| program | args | native s | godwit s | ratio | C/R s | C/R / plain |",
+    withCr
+      ? "| program | args | native s | godwit --no-cr s | ratio | C/R s | C/R / no-cr |"
+      : "| program | args | native s | godwit s | ratio | C/R s | C/R / plain |",
     "|---|---|---:|---:|---:|---:|---:|",
   ];
   for (const r of results) {
@@ -73,13 +80,26 @@ export function markdownTable(results: BenchResult[]): string {
     );
   }
   if (results.length > 0) {
+    const crRatios = crOverhead(results);
+    const crMean = crRatios.length === results.length
+      ? `**${geometricMean(crRatios).toFixed(2)}** (max ${
+        Math.max(...crRatios).toFixed(2)
+      })`
+      : "";
     rows.push(
       `| **geometric mean** | | | | **${
         geometricMean(results.map((r) => r.ratio)).toFixed(2)
-      }** | | |`,
+      }** | | ${crMean} |`,
     );
   }
   return rows.join("\n");
+}
+
+/** The C/R-over-`--no-cr` ratios of the results that have a C/R time. */
+export function crOverhead(results: BenchResult[]): number[] {
+  return results.flatMap((r) =>
+    r.crSeconds === undefined ? [] : [r.crSeconds / r.godwitSeconds]
+  );
 }
 
 async function runBenchmark(
@@ -87,28 +107,40 @@ async function runBenchmark(
   native: string,
   godwit: string,
   reps: number,
+  cr?: string,
 ): Promise<BenchResult> {
-  const samples = { native: [] as number[], godwit: [] as number[] };
+  const samples = {
+    native: [] as number[],
+    godwit: [] as number[],
+    cr: [] as number[],
+  };
+  const godwitRun = async (exe: string, what: string, nativeOut: string) => {
+    const g = await runProgram(exe, {
+      args: ["--", ...bench.args],
+      timeoutSeconds: 600,
+    });
+    if (g.exitCode !== 0 || g.stdout !== nativeOut) {
+      throw new Error(
+        `${bench.program}: native and ${what} runs disagree (exit ${g.exitCode})\n` +
+          `native stdout: ${nativeOut.slice(0, 300)}\n${what} stdout: ${
+            g.stdout.slice(0, 300)
+          }\n${what} stderr: ${g.stderr.slice(0, 300)}`,
+      );
+    }
+    return g.seconds;
+  };
   for (let i = 0; i < reps; i++) {
-    // Alternate so that drift in machine load hits both builds alike.
+    // Alternate so that drift in machine load hits all builds alike.
     const n = await runProgram(native, {
       args: bench.args,
       timeoutSeconds: 600,
     });
-    const g = await runProgram(godwit, {
-      args: ["--", ...bench.args],
-      timeoutSeconds: 600,
-    });
-    if (n.exitCode !== 0 || g.exitCode !== 0 || n.stdout !== g.stdout) {
-      throw new Error(
-        `${bench.program}: native and Godwit runs disagree (exit ${n.exitCode} vs ${g.exitCode})\n` +
-          `native stdout: ${n.stdout.slice(0, 300)}\ngodwit stdout: ${
-            g.stdout.slice(0, 300)
-          }\ngodwit stderr: ${g.stderr.slice(0, 300)}`,
-      );
+    if (n.exitCode !== 0) {
+      throw new Error(`${bench.program}: native run exited ${n.exitCode}`);
     }
     samples.native.push(n.seconds);
-    samples.godwit.push(g.seconds);
+    samples.godwit.push(await godwitRun(godwit, "Godwit", n.stdout));
+    if (cr) samples.cr.push(await godwitRun(cr, "Godwit C/R", n.stdout));
   }
   const nativeSeconds = median(samples.native);
   const godwitSeconds = median(samples.godwit);
@@ -118,7 +150,9 @@ async function runBenchmark(
     nativeSeconds,
     godwitSeconds,
     ratio: godwitSeconds / nativeSeconds,
-    samples,
+    ...(cr
+      ? { crSeconds: median(samples.cr), samples }
+      : { samples: { native: samples.native, godwit: samples.godwit } }),
   };
 }
 
@@ -130,7 +164,8 @@ alternately, N times (default 5), and prints median times as markdown.
   --reps N       repetitions per build (default 5)
   --filter TEXT  only programs whose name contains TEXT
   --json FILE    also write the results as JSON
-  --cr           reserved: compare the checkpoint/restore build with --no-cr
+  --cr           also build with --no-cr: compare native, --no-cr and the
+                 checkpoint/restore build (C/R / no-cr ratio, geometric mean)
 `;
 
 /** The benchmark CLI; returns the exit code. */
@@ -160,12 +195,6 @@ export async function main(argv: string[]): Promise<number> {
     console.error("bench: --reps needs a positive integer");
     return 2;
   }
-  if (values.cr) {
-    console.error(
-      "bench: --cr is reserved for the checkpoint/restore comparison (not available yet)",
-    );
-    return 2;
-  }
   const manifest = await readManifest();
   const benchmarks = manifest.benchmarks.filter((b) =>
     !values.filter || b.program.includes(values.filter)
@@ -186,11 +215,23 @@ export async function main(argv: string[]): Promise<number> {
       const native = `${work}/${bench.program}.native`;
       console.error(`building ${bench.program}...`);
       await buildNative(source, native);
-      const godwit = (await compileCached(wasmPath(bench.program), 2)).path;
+      const wasm = wasmPath(bench.program);
+      const cr = (await compileCached(wasm, 2)).path;
+      const godwit = values.cr
+        ? (await compileCached(wasm, 2, { cr: false })).path
+        : cr;
       console.error(
         `running ${bench.program} ${bench.args.join(" ")} (${reps}x each)...`,
       );
-      results.push(await runBenchmark(bench, native, godwit, reps));
+      results.push(
+        await runBenchmark(
+          bench,
+          native,
+          godwit,
+          reps,
+          values.cr ? cr : undefined,
+        ),
+      );
     }
 
     // Compile time of the largest benchmark module, measured fresh (no cache).
@@ -223,6 +264,9 @@ export async function main(argv: string[]): Promise<number> {
             reps,
             results,
             geometricMeanRatio: geometricMean(results.map((r) => r.ratio)),
+            ...(values.cr
+              ? { geometricMeanCrOverhead: geometricMean(crOverhead(results)) }
+              : {}),
             largestModule: { ...largest, compileSeconds, timings },
           },
           null,

@@ -177,18 +177,24 @@ export interface CachedProgram {
 export async function compileCached(
   wasm: string,
   optLevel: 0 | 1 | 2 | 3 = 2,
+  options: {
+    /** Checkpoint/restore instrumentation (default true, as compileFile). */
+    cr?: boolean;
+  } = {},
 ): Promise<CachedProgram> {
   fingerprint ??= godwitFingerprint();
+  const cr = options.cr ?? true;
+  const variant = cr ? "" : "-nocr";
   const key = await sha256Hex(
     new TextEncoder().encode(
       `${await fingerprint}:${await sha256Hex(
         await Deno.readFile(wasm),
-      )}:O${optLevel}`,
+      )}:O${optLevel}${variant}`,
     ),
   );
   const dir = testCacheDir();
   const name = wasm.replace(/^.*\//, "").replace(/\.wasm$/, "");
-  const path = `${dir}/${name}-O${optLevel}-${key.slice(0, 16)}`;
+  const path = `${dir}/${name}-O${optLevel}${variant}-${key.slice(0, 16)}`;
   try {
     await Deno.stat(path);
     return { path, compileSeconds: 0 };
@@ -198,7 +204,7 @@ export async function compileCached(
   await Deno.mkdir(dir, { recursive: true });
   const temp = `${path}.tmp-${crypto.randomUUID()}`;
   const start = performance.now();
-  await compileFile(wasm, { output: temp, optLevel });
+  await compileFile(wasm, { output: temp, optLevel, cr });
   const compileSeconds = (performance.now() - start) / 1000;
   await Deno.rename(temp, path); // atomic: concurrent runs never see half a file
   return { path, compileSeconds };

@@ -9,14 +9,40 @@
 
 import { toWire, type Value } from "./values.ts";
 
+/**
+ * What checkpoint injection found for one invocation (`crinvoke`), or the
+ * final state of a restore in a fresh process (`crrestore`: only `hash`).
+ */
+export interface CrReport {
+  /** Migration points the uninterrupted run reached. */
+  reached: number;
+  /** Points checkpointed, restored into a fresh instance and compared. */
+  checked: number;
+  /** Checked points whose restored run differed (or failed). */
+  mismatched: number;
+  /** Points that cannot be checkpointed portably. */
+  notCheckpointable: number;
+  /** Why (the first such point's reason), or "". */
+  notCheckpointableReason: string;
+  /** The first mismatch, or "". */
+  detail: string;
+  /** Hash of the final state (memories, tables, globals, dropped segments). */
+  hash: string;
+  /** Points whose snapshot was written for a restore in a fresh process. */
+  fresh: number[];
+}
+
 /** A reply of the driver, or what happened instead of one. */
 export type DriverReply =
-  | { kind: "ok"; values: string[] }
-  | { kind: "trap"; message: string }
-  | { kind: "unlinkable"; message: string }
-  | { kind: "error"; message: string }
-  | { kind: "crash"; message: string }
-  | { kind: "timeout"; message: string };
+  & (
+    | { kind: "ok"; values: string[] }
+    | { kind: "trap"; message: string }
+    | { kind: "unlinkable"; message: string }
+    | { kind: "error"; message: string }
+    | { kind: "crash"; message: string }
+    | { kind: "timeout"; message: string }
+  )
+  & { cr?: CrReport };
 
 const encoder = new TextEncoder();
 
@@ -55,8 +81,115 @@ export function registerRequest(name: string, id: number): string {
   return `register ${hexName(name)} ${id}`;
 }
 
+/** How `crinvoke` samples migration points. */
+export interface CrInvokeOptions {
+  /** At most this many points are checkpointed (spread evenly). */
+  maxPoints: number;
+  /** Only among the first this-many points reached (0: all). */
+  within: number;
+  /** Stop sampling after this many milliseconds (at least one point is checked). */
+  budgetMs: number;
+  /** Every this-many-th check also writes its snapshot for a fresh process (0: none). */
+  freshEvery: number;
+  /** Snapshot files are `<prefix>-<point>.snap`; "-" for none. */
+  freshPrefix: string;
+}
+
+/** Formats a `crinvoke` request: `invoke` with checkpoint injection. */
+export function crInvokeRequest(
+  id: number,
+  field: string,
+  args: Value[],
+  options: CrInvokeOptions,
+): string {
+  if (/\s/.test(options.freshPrefix)) {
+    throw new Error(
+      `snapshot prefix must not contain spaces: ${options.freshPrefix}`,
+    );
+  }
+  return [
+    "crinvoke",
+    String(id),
+    hexName(field),
+    String(options.maxPoints),
+    String(options.within),
+    String(Math.round(options.budgetMs)),
+    String(options.freshEvery),
+    options.freshPrefix,
+    ...args.map(toWire),
+  ].join(" ");
+}
+
+/**
+ * Formats a `crrestore` request: link `path` as instance `id` (no start),
+ * restore `snapshot` into a fresh instance and finish the call of `field`.
+ */
+export function crRestoreRequest(
+  id: number,
+  path: string,
+  field: string,
+  snapshot: string,
+  args: Value[],
+): string {
+  if (/\s/.test(path + snapshot)) {
+    throw new Error(`paths must not contain spaces: ${path} ${snapshot}`);
+  }
+  return [
+    "crrestore",
+    String(id),
+    path,
+    hexName(field),
+    snapshot,
+    ...args.map(toWire),
+  ].join(" ");
+}
+
+const decoder = new TextDecoder();
+
+/** Decodes an `=`-prefixed hex name (see {@link hexName}). */
+export function unhexName(text: string): string {
+  const hex = text.startsWith("=") ? text.slice(1) : text;
+  const bytes = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < bytes.length; i++) {
+    bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  }
+  return decoder.decode(bytes);
+}
+
+/** Parses the `key=value` words before " ; " of a `cr` reply. */
+function parseCrReport(words: string[]): CrReport {
+  const fields = new Map<string, string>();
+  for (const w of words) {
+    const eq = w.indexOf("=");
+    if (eq > 0) fields.set(w.slice(0, eq), w.slice(eq + 1));
+  }
+  const num = (k: string) => Number(fields.get(k) ?? "0");
+  const fresh = fields.get("fresh") ?? "-";
+  return {
+    reached: num("reached"),
+    checked: num("checked"),
+    mismatched: num("mismatched"),
+    notCheckpointable: num("nocp"),
+    notCheckpointableReason: unhexName(fields.get("nocp_reason") ?? ""),
+    detail: unhexName(fields.get("detail") ?? ""),
+    hash: fields.get("hash") ?? "",
+    fresh: fresh === "-" || fresh === "" ? [] : fresh.split(",").map(Number),
+  };
+}
+
 /** Parses one reply line. */
 export function parseReply(line: string): DriverReply {
+  if (line.startsWith("cr ")) {
+    const sep = line.indexOf(" ; ");
+    if (sep < 0) {
+      return {
+        kind: "error",
+        message: `unexpected driver output: ${line.slice(0, 200)}`,
+      };
+    }
+    const cr = parseCrReport(line.slice(3, sep).split(" "));
+    return { ...parseReply(line.slice(sep + 3)), cr };
+  }
   const space = line.indexOf(" ");
   const word = space < 0 ? line : line.slice(0, space);
   const rest = space < 0 ? "" : line.slice(space + 1);

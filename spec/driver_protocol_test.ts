@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  crInvokeRequest,
+  crRestoreRequest,
   hexName,
   invokeRequest,
   parseReply,
   SpecDriver,
+  unhexName,
 } from "./driver_protocol.ts";
 
 Deno.test("requests encode names as hex and values losslessly", () => {
@@ -26,6 +29,53 @@ Deno.test("requests encode names as hex and values losslessly", () => {
     message: "integer overflow",
   });
   assert.equal(parseReply("garbage").kind, "error");
+});
+
+Deno.test("checkpoint injection requests and replies", () => {
+  assert.equal(
+    crInvokeRequest(2, "f", [{ type: "i32", bits: 5n }], {
+      maxPoints: 50,
+      within: 0,
+      budgetMs: 2000,
+      freshEvery: 10,
+      freshPrefix: "/tmp/x",
+    }),
+    "crinvoke 2 =66 50 0 2000 10 /tmp/x i32:00000005",
+  );
+  assert.equal(
+    crRestoreRequest(0, "/a.so", "f", "/s.snap", []),
+    "crrestore 0 /a.so =66 /s.snap",
+  );
+  assert.equal(unhexName(hexName("é x")), "é x");
+  assert.deepEqual(
+    parseReply(
+      `cr reached=9 checked=4 mismatched=1 nocp=2 fresh=3,7 ` +
+        `hash=00ff nocp_reason=${hexName("why")} detail=${
+          hexName("point 3")
+        } ; ok i32:00000001`,
+    ),
+    {
+      kind: "ok",
+      values: ["i32:00000001"],
+      cr: {
+        reached: 9,
+        checked: 4,
+        mismatched: 1,
+        notCheckpointable: 2,
+        notCheckpointableReason: "why",
+        detail: "point 3",
+        hash: "00ff",
+        fresh: [3, 7],
+      },
+    },
+  );
+  const trap = parseReply(
+    "cr reached=1 checked=1 mismatched=0 nocp=0 fresh=- hash=1 nocp_reason== detail== ; trap unreachable",
+  );
+  assert.equal(trap.kind, "trap");
+  assert.deepEqual(trap.cr?.fresh, []);
+  assert.equal(trap.cr?.detail, "");
+  assert.equal(parseReply("cr reached=1").kind, "error");
 });
 
 /** A stand-in driver: a shell script with the given body per request. */

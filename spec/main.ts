@@ -3,6 +3,7 @@
  *
  *   deno run -A spec/main.ts [--testsuite DIR] [--filter GLOB] [--jobs N]
  *     [--json FILE] [--no-simd] [-O N] [--timeout SECONDS] [--strict-messages]
+ *     [--cr [--max-points N] [--fresh-every K]]
  *
  * Exits 1 when any assertion failed, 2 on bad usage or a harness error.
  *
@@ -10,8 +11,20 @@
  */
 
 import { parseArgs } from "node:util";
-import { finalLine, formatReport } from "./report.ts";
-import { runSpec, type SpecOptions } from "./suite.ts";
+import {
+  crTotals,
+  finalLine,
+  formatCrSummary,
+  formatReport,
+} from "./report.ts";
+import {
+  DEFAULT_FRESH_EVERY,
+  DEFAULT_MAX_POINTS,
+  EXHAUSTION_MAX_POINTS,
+  EXHAUSTION_WITHIN,
+  runSpec,
+  type SpecOptions,
+} from "./suite.ts";
 
 const USAGE = `usage: deno task spec [options]
 
@@ -28,7 +41,23 @@ options:
   --strict-messages   also compare malformed/invalid/unlinkable messages
   --cache-dir DIR     compiled-module cache
   --quiet             only the final lines (no per-file table)
-  -h, --help          this text`;
+  -h, --help          this text
+
+checkpoint injection:
+  --cr                run each invocation uninterrupted, then, for migration
+                      points it reaches, checkpoint there, restore the snapshot
+                      bytes into a fresh instance, finish, and compare results
+                      or trap, memories, tables and globals with the
+                      uninterrupted run (a difference is a failure; points
+                      that cannot be checkpointed portably, e.g. a stack
+                      spanning several instances or a non-null externref, are
+                      counted as "not checkpointable")
+  --max-points N      check at most N points per invocation, spread evenly
+                      over those reached (default ${DEFAULT_MAX_POINTS};
+                      assert_exhaustion: at most ${EXHAUSTION_MAX_POINTS}, among the first
+                      ${EXHAUSTION_WITHIN})
+  --fresh-every K     every K-th check also restores in a fresh spec_driver
+                      process (default ${DEFAULT_FRESH_EVERY}; 0: never)`;
 
 /** The CLI: parses `args`, runs the suite, prints the report; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -47,6 +76,9 @@ export async function main(args: string[]): Promise<number> {
         "strict-messages": { type: "boolean" },
         "cache-dir": { type: "string" },
         quiet: { type: "boolean" },
+        cr: { type: "boolean" },
+        "max-points": { type: "string" },
+        "fresh-every": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -90,7 +122,16 @@ export async function main(args: string[]): Promise<number> {
       timeoutMs: timeout === undefined ? undefined : timeout * 1000,
       strictMessages: values["strict-messages"],
       cacheDir: values["cache-dir"],
+      cr: values.cr
+        ? {
+          maxPoints: int("max-points", values["max-points"], 1, 1_000_000),
+          freshEvery: int("fresh-every", values["fresh-every"], 0, 1_000_000),
+        }
+        : undefined,
     };
+    if (!values.cr && (values["max-points"] || values["fresh-every"])) {
+      throw new Error("--max-points and --fresh-every need --cr");
+    }
     if (options.testsuite && !Deno.statSync(options.testsuite).isDirectory) {
       throw new Error(`${options.testsuite} is not a directory`);
     }
@@ -112,6 +153,7 @@ export async function main(args: string[]): Promise<number> {
       );
     }
     if (values.quiet) {
+      if (options.cr) console.log(formatCrSummary(crTotals(result.records)));
       console.log(`time: ${result.seconds.toFixed(1)} s\n${finalLine(result)}`);
     } else {console.log(
         formatReport(result.files, result.records, result.seconds),

@@ -33,6 +33,56 @@ export function count(counts: Counts, r: AssertionRecord): void {
   else counts.skipped++;
 }
 
+/** Checkpoint injection totals (`--cr`). */
+export interface CrTotals {
+  /** Invocations run with checkpoint injection. */
+  invocations: number;
+  /** Migration points the invocations reached. */
+  reached: number;
+  /** Points checkpointed, restored and compared. */
+  checked: number;
+  /** Checks that did not reproduce the uninterrupted run. */
+  mismatched: number;
+  /** Points that cannot be checkpointed portably, by reason. */
+  notCheckpointable: Map<string, number>;
+  /** Checked points also restored in a fresh process. */
+  fresh: number;
+}
+
+/** Sums the checkpoint injection counts of `records`. */
+export function crTotals(records: AssertionRecord[]): CrTotals {
+  const t: CrTotals = {
+    invocations: 0,
+    reached: 0,
+    checked: 0,
+    mismatched: 0,
+    notCheckpointable: new Map(),
+    fresh: 0,
+  };
+  for (const r of records) {
+    if (!r.cr) continue;
+    t.invocations++;
+    t.reached += r.cr.reached;
+    t.checked += r.cr.checked;
+    t.mismatched += r.cr.mismatched;
+    t.fresh += r.cr.fresh;
+    if (r.cr.notCheckpointable > 0) {
+      const why = r.cr.notCheckpointableReason ?? "unknown";
+      t.notCheckpointable.set(
+        why,
+        (t.notCheckpointable.get(why) ?? 0) + r.cr.notCheckpointable,
+      );
+    }
+  }
+  return t;
+}
+
+function sum(m: Map<string, number>): number {
+  let n = 0;
+  for (const v of m.values()) n += v;
+  return n;
+}
+
 /** The final line: `N passed, N failed` plus `, N skipped` when any. */
 export function finalLine(c: Counts): string {
   return `${c.passed} passed, ${c.failed} failed${
@@ -125,12 +175,32 @@ export function formatReport(
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
   for (const r of records) count(total, r);
   const nameWidth = Math.max(10, ...files.map((f) => f.file.length));
-  out.push(`${"file".padEnd(nameWidth)}  passed  failed skipped`);
+  // Checkpoint injection columns, when it ran: points checked (of those
+  // reached), mismatches, points not checkpointable.
+  const crByFile = new Map<string, CrTotals>();
   for (const f of files) {
+    const t = crTotals(records.filter((r) => r.file === f.file));
+    if (t.invocations > 0) crByFile.set(f.file, t);
+  }
+  const withCr = crByFile.size > 0;
+  out.push(
+    `${"file".padEnd(nameWidth)}  passed  failed skipped${
+      withCr ? "   cr-checked/reached  cr-mismatch  not-checkpointable" : ""
+    }`,
+  );
+  for (const f of files) {
+    const t = crByFile.get(f.file);
+    const crCols = !withCr
+      ? ""
+      : t
+      ? ` ${`${t.checked}/${t.reached}`.padStart(20)} ${
+        String(t.mismatched).padStart(12)
+      } ${String(sum(t.notCheckpointable)).padStart(19)}`
+      : ` ${"-".padStart(20)} ${"-".padStart(12)} ${"-".padStart(19)}`;
     out.push(
       `${f.file.padEnd(nameWidth)} ${String(f.passed).padStart(7)} ${
         String(f.failed).padStart(7)
-      } ${String(f.skipped).padStart(7)}${
+      } ${String(f.skipped).padStart(7)}${crCols}${
         f.error ? `  ERROR: ${f.error}` : ""
       }`,
     );
@@ -182,8 +252,28 @@ export function formatReport(
       out.push(`  ${g.length} x ${reason}`);
     }
   }
+  if (withCr) out.push("", formatCrSummary(crTotals(records)));
   const broken = files.filter((f) => f.error);
   if (broken.length) out.push("", `${broken.length} file(s) could not be run`);
   out.push("", `time: ${seconds.toFixed(1)} s`, finalLine(total));
   return out.join("\n");
+}
+
+/** The checkpoint injection paragraph of the report. */
+export function formatCrSummary(t: CrTotals): string {
+  const lines = [
+    `Checkpoint injection: ${t.invocations} invocations reached ${t.reached} migration points; ` +
+    `${t.checked} checked (${t.fresh} of them also in a fresh process), ` +
+    `${t.mismatched} mismatched, ${
+      sum(t.notCheckpointable)
+    } not checkpointable`,
+  ];
+  for (
+    const [why, n] of [...t.notCheckpointable.entries()].sort((a, b) =>
+      b[1] - a[1]
+    )
+  ) {
+    lines.push(`  ${n} x not checkpointable: ${why}`);
+  }
+  return lines.join("\n");
 }

@@ -8,6 +8,8 @@
  */
 
 import {
+  crInvokeRequest,
+  crRestoreRequest,
   type DriverReply,
   getRequest,
   invokeRequest,
@@ -38,6 +40,40 @@ export interface AssertionRecord {
   message?: string;
   /** A short category for grouping failures and skips. */
   reason?: string;
+  /** Checkpoint injection's counts for this command's invocation (`--cr`). */
+  cr?: CrCounts;
+}
+
+/** What checkpoint injection did for one invocation. */
+export interface CrCounts {
+  /** Migration points the uninterrupted run reached. */
+  reached: number;
+  /** Points checkpointed, restored into a fresh instance and compared. */
+  checked: number;
+  /** Checked points whose restore did not reproduce the uninterrupted run. */
+  mismatched: number;
+  /** Points that cannot be checkpointed portably. */
+  notCheckpointable: number;
+  /** Why not (normalized), when notCheckpointable > 0. */
+  notCheckpointableReason?: string;
+  /** Restores done in a fresh driver process (also counted in checked). */
+  fresh: number;
+}
+
+/** Checkpoint injection settings (`deno task spec --cr`). */
+export interface CrContext {
+  /** At most this many points checked per invocation (spread evenly). */
+  maxPoints: number;
+  /** The cap for assert_exhaustion invocations (deep recursion). */
+  exhaustionPoints: number;
+  /** assert_exhaustion: points are sampled among the first this-many. */
+  exhaustionWithin: number;
+  /** Per-invocation time budget for checks, in ms (at least one point is checked). */
+  budgetMs: number;
+  /** Every this-many-th check also restores in a fresh process (0: never). */
+  freshEvery: number;
+  /** A folder for snapshot files of fresh-process restores. */
+  tempDir: string;
 }
 
 /** What a script run needs. */
@@ -54,6 +90,22 @@ export interface ScriptContext {
   noSimd: boolean;
   /** Called after each recorded assertion. */
   onRecord?: (r: AssertionRecord) => void;
+  /** Checkpoint injection; off when undefined. */
+  cr?: CrContext;
+  /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
+  driverArgs?: string[];
+}
+
+/** The failure reason of a checkpoint/restore mismatch. */
+export const CR_MISMATCH_REASON = "checkpoint/restore mismatch";
+
+/** Whether two replies report the same outcome (results or trap). */
+function sameOutcome(a: DriverReply, b: DriverReply): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "ok" && b.kind === "ok") {
+    return a.values.join(" ") === b.values.join(" ");
+  }
+  return "message" in a && "message" in b && a.message === b.message;
 }
 
 /** The skip reason for SIMD, shared with the report. */
@@ -156,7 +208,29 @@ export async function runScript(
   ctx: ScriptContext,
 ): Promise<AssertionRecord[]> {
   const records: AssertionRecord[] = [];
+  // Checkpoint injection's findings for the invocation being recorded.
+  let pendingCr: { counts: CrCounts; failures: string[] } | undefined;
   const record = (r: AssertionRecord) => {
+    if (pendingCr) {
+      const { counts, failures } = pendingCr;
+      pendingCr = undefined;
+      r = { ...r, cr: counts };
+      records.push(r);
+      ctx.onRecord?.(r);
+      for (const message of failures) {
+        const f: AssertionRecord = {
+          file,
+          line: r.line,
+          command: `${r.command} (checkpoint/restore)`,
+          outcome: "fail",
+          message,
+          reason: CR_MISMATCH_REASON,
+        };
+        records.push(f);
+        ctx.onRecord?.(f);
+      }
+      return;
+    }
     records.push(r);
     ctx.onRecord?.(r);
   };
@@ -214,9 +288,12 @@ export async function runScript(
   const registered: { as: string; so: string }[] = [];
 
   /** Sends a request, restarting the driver after a crash or hang. */
-  const send = async (line: string): Promise<DriverReply> => {
+  const send = async (
+    line: string,
+    timeoutMs = ctx.timeoutMs,
+  ): Promise<DriverReply> => {
     if (!driver || driver.dead) await restart();
-    const reply = await driver!.request(line, ctx.timeoutMs);
+    const reply = await driver!.request(line, timeoutMs);
     if (reply.kind === "crash" || reply.kind === "timeout") {
       driver!.kill();
       const lost = `instance lost: driver ${
@@ -229,7 +306,7 @@ export async function runScript(
     return reply;
   };
   const restart = async () => {
-    driver = new SpecDriver(ctx.driverPath);
+    driver = new SpecDriver(ctx.driverPath, ctx.driverArgs);
     nextId = 0;
     // Registered modules are reloaded fresh so later imports still link.
     for (const r of registered) {
@@ -268,6 +345,98 @@ export async function runScript(
     };
   };
 
+  /**
+   * Restores a snapshot the driver wrote in a fresh driver process and
+   * checks that it ends like the uninterrupted run. The driver only writes
+   * such snapshots for modules that import from spectest alone, so the
+   * fresh process needs no other module. Returns a failure message or "".
+   */
+  const restoreInFreshProcess = async (
+    so: string,
+    action: Action & { kind: "invoke" },
+    snapshot: string,
+    point: number,
+    want: DriverReply,
+  ): Promise<string> => {
+    const fresh = new SpecDriver(ctx.driverPath, ctx.driverArgs);
+    try {
+      const got = await fresh.request(
+        crRestoreRequest(0, so, action.field, snapshot, action.args),
+        ctx.timeoutMs * 2,
+      );
+      const where = `checkpoint at point ${point} restored in a fresh process`;
+      if (!got.cr) return `${where}: ${describe(got)}`;
+      if (!sameOutcome(got, want)) {
+        return `${where}: uninterrupted ${describe(want)}, restored ${
+          describe(got)
+        }`;
+      }
+      if (got.cr.hash !== want.cr?.hash) return `${where}: final state differs`;
+      return "";
+    } finally {
+      await fresh.close();
+      await Deno.remove(snapshot).catch(() => {});
+    }
+  };
+
+  /** An invocation with checkpoint injection; sets pendingCr. */
+  const invokeWithCr = async (
+    cr: CrContext,
+    m: LoadedModule & { id: number },
+    action: Action & { kind: "invoke" },
+    base: Omit<AssertionRecord, "outcome">,
+  ): Promise<DriverReply> => {
+    const prefix = `${cr.tempDir}/${
+      file.replace(/[^\w.-]/g, "_")
+    }-${base.line}`;
+    const exhaustion = base.command === "assert_exhaustion";
+    const reply = await send(
+      crInvokeRequest(m.id, action.field, action.args, {
+        maxPoints: exhaustion ? cr.exhaustionPoints : cr.maxPoints,
+        within: exhaustion ? cr.exhaustionWithin : 0,
+        budgetMs: cr.budgetMs,
+        freshEvery: m.so ? cr.freshEvery : 0,
+        freshPrefix: prefix,
+      }),
+      ctx.timeoutMs * 3 + cr.budgetMs,
+    );
+    if (!reply.cr) return reply;
+    const counts: CrCounts = {
+      reached: reply.cr.reached,
+      checked: reply.cr.checked,
+      mismatched: reply.cr.mismatched,
+      notCheckpointable: reply.cr.notCheckpointable,
+      fresh: 0,
+    };
+    if (counts.notCheckpointable > 0) {
+      counts.notCheckpointableReason = reply.cr.notCheckpointableReason
+        .replace(/\d+/g, "N");
+    }
+    const failures: string[] = [];
+    if (reply.cr.mismatched > 0) {
+      failures.push(
+        `${reply.cr.mismatched} of ${reply.cr.checked} checkpoints did not ` +
+          `reproduce the uninterrupted run; first: ${reply.cr.detail}`,
+      );
+    }
+    for (const point of reply.cr.fresh) {
+      const failure = await restoreInFreshProcess(
+        m.so!,
+        action,
+        `${prefix}-${point}.snap`,
+        point,
+        reply,
+      );
+      counts.fresh++;
+      if (failure) {
+        counts.mismatched++;
+        failures.push(failure);
+      }
+    }
+    pendingCr = { counts, failures };
+    return reply;
+  };
+
   /** Runs an action; returns the reply or a ready-made record. */
   const perform = async (
     action: Action,
@@ -275,6 +444,9 @@ export async function runScript(
   ): Promise<DriverReply | AssertionRecord> => {
     const m = target(action.module);
     if (!m || m.broken || m.id === undefined) return brokenOutcome(base, m);
+    if (action.kind === "invoke" && ctx.cr) {
+      return await invokeWithCr(ctx.cr, { ...m, id: m.id }, action, base);
+    }
     const line = action.kind === "invoke"
       ? invokeRequest(m.id, action.field, action.args)
       : getRequest(m.id, action.field);

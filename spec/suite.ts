@@ -7,7 +7,12 @@
 
 import { fileURLToPath } from "node:url";
 import { buildRuntimeTool, ModuleCompiler } from "./toolchain.ts";
-import { type AssertionRecord, runScript, SIMD_REASON } from "./runner.ts";
+import {
+  type AssertionRecord,
+  type CrContext,
+  runScript,
+  SIMD_REASON,
+} from "./runner.ts";
 import { count, type FileSummary, isSimdFile, ProgressBar } from "./report.ts";
 import { parseWast } from "./wast.ts";
 
@@ -31,6 +36,35 @@ export interface SpecOptions {
   strictMessages?: boolean;
   /** Show a progress bar on stderr when it is a terminal; default true. */
   progress?: boolean;
+  /** Checkpoint injection (`--cr`): off when undefined. */
+  cr?: CrOptions;
+  /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
+  driverArgs?: string[];
+}
+
+/** Default cap of checked migration points per invocation (`--max-points`). */
+export const DEFAULT_MAX_POINTS = 50;
+/** Cap for assert_exhaustion invocations, whose recursion is deep. */
+export const EXHAUSTION_MAX_POINTS = 2;
+/**
+ * assert_exhaustion samples among the first this-many points only: a
+ * snapshot 100000 frames deep is huge, while a restore near the bottom
+ * still has to recurse to exhaustion again.
+ */
+export const EXHAUSTION_WITHIN = 1000;
+/** Default: every this-many-th check restores in a fresh process too. */
+export const DEFAULT_FRESH_EVERY = 50;
+/** Default per-invocation time budget of the checks, in ms. */
+export const DEFAULT_CR_BUDGET_MS = 2000;
+
+/** Checkpoint injection options of {@link runSpec}. */
+export interface CrOptions {
+  /** Points checked per invocation at most, spread evenly; default {@link DEFAULT_MAX_POINTS}. */
+  maxPoints?: number;
+  /** Every this-many-th check also restores in a fresh process (0: never); default {@link DEFAULT_FRESH_EVERY}. */
+  freshEvery?: number;
+  /** Per-invocation time budget of the checks in ms; default {@link DEFAULT_CR_BUDGET_MS}. */
+  budgetMs?: number;
 }
 
 /** What {@link runSpec} found. */
@@ -92,6 +126,18 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     jobs,
   );
   const driverPath = await buildRuntimeTool("spec_driver");
+  let cr: CrContext | undefined;
+  if (options.cr) {
+    const maxPoints = options.cr.maxPoints ?? DEFAULT_MAX_POINTS;
+    cr = {
+      maxPoints,
+      exhaustionPoints: Math.min(maxPoints, EXHAUSTION_MAX_POINTS),
+      exhaustionWithin: EXHAUSTION_WITHIN,
+      budgetMs: options.cr.budgetMs ?? DEFAULT_CR_BUDGET_MS,
+      freshEvery: options.cr.freshEvery ?? DEFAULT_FRESH_EVERY,
+      tempDir: await Deno.makeTempDir({ prefix: "godwit-spec-cr-" }),
+    };
+  }
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const bar = new ProgressBar(names.length);
   const showBar = options.progress ?? true;
@@ -147,6 +193,8 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
         strictMessages: options.strictMessages ?? false,
         noSimd: options.noSimd ?? false,
         onRecord,
+        cr,
+        driverArgs: options.driverArgs,
       });
       return { summary, records };
     } catch (e) {
@@ -172,9 +220,13 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
       if (showBar) bar.update(done, totals, names[i], true);
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.min(jobs, names.length) }, worker),
-  );
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(jobs, names.length) }, worker),
+    );
+  } finally {
+    if (cr) await Deno.remove(cr.tempDir, { recursive: true }).catch(() => {});
+  }
   if (showBar) bar.done();
   return {
     records: results.flatMap((r) => r.records),

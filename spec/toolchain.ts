@@ -34,7 +34,12 @@ async function sha256Hex(data: Uint8Array | string): Promise<string> {
   ).join("");
 }
 
-/** Source files whose change invalidates compiled modules. */
+/**
+ * Source files whose change invalidates compiled modules: the compiler and
+ * the runtime's headers (a module's .so is its code plus its descriptor,
+ * compiled against godwit.h; the runtime's .c files live in spec_driver,
+ * which is rebuilt on its own).
+ */
 async function compilerVersion(): Promise<string> {
   const root = new URL("../", import.meta.url);
   const parts: string[] = [];
@@ -47,7 +52,8 @@ async function compilerVersion(): Promise<string> {
         await walk(new URL(`${e.name}/`, dir), `${rel}${e.name}/`);
       } else if (
         e.isFile && /\.(ts|c|h|ll)$/.test(e.name) &&
-        !e.name.endsWith("_test.ts")
+        !e.name.endsWith("_test.ts") &&
+        (rel !== "runtime/" || e.name.endsWith(".h"))
       ) {
         parts.push(
           rel + e.name,

@@ -44,6 +44,8 @@ export interface ModuleContext {
   hooks: MigrationHooks;
   /** Whether to emit checkpoint/restore instrumentation. */
   cr: boolean;
+  /** C/R: poll at every loop header (see CodegenOptions.crPollAllLoops). */
+  crPollAllLoops?: boolean;
   /** The migration points emitted so far (point id = index). */
   points: PointInfo[];
 }

@@ -31,6 +31,12 @@ export interface CodegenOptions {
    * the `--no-cr` build, which has no migration points.
    */
   cr?: boolean;
+  /**
+   * With `cr`: poll at every loop header, also in the innermost counted
+   * call-free loops that by default have none (compiler/instrument/
+   * loop_polls.ts). Lower checkpoint latency, slower loops.
+   */
+  crPollAllLoops?: boolean;
 }
 
 /** The result of code generation. */
@@ -92,6 +98,7 @@ export function translateModule(
     globalTypes,
     hooks: options.hooks ?? NO_HOOKS,
     cr: options.cr ?? true,
+    crPollAllLoops: options.crPollAllLoops ?? false,
     points: [],
   };
   for (let i = 0; i < definedFuncs.length; i++) {

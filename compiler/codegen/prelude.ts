@@ -14,7 +14,7 @@
  * @module
  */
 import llvm from "llvm-bindings";
-import { ExecField, TableField, TrapKind } from "./abi.ts";
+import { ExecField, GW_VALUE_SIZE, TableField, TrapKind } from "./abi.ts";
 
 /** Hex form of a double, as LLVM IR writes float and double constants. */
 function fpHex(x: number): string {
@@ -408,6 +408,28 @@ define internal i64 @gwp_cr_mode(i8* %exec) ${ATTRS} {
   %r = load i64, i64* %q, align 8
   ret i64 %r
 }
+
+; A frame's value into or out of its gw_value slot k, volatile: the saves
+; and resumes of every local would otherwise give the SLP vectorizer long
+; lists of phis fed by consecutive loads to chew on, at every point.
+${
+    ["i32", "i64", "float", "double", "i8*"].map((t, i) => {
+      const name = ["i32", "i64", "f32", "f64", "ref"][i];
+      const slot = `  %off = mul i64 %k, ${GW_VALUE_SIZE}
+  %p = getelementptr i8, i8* %slots, i64 %off
+  %q = bitcast i8* %p to ${t}*`;
+      return `define internal void @gwp_cr_put_${name}(i8* %slots, i64 %k, ${t} %v) ${ATTRS} {
+${slot}
+  store volatile ${t} %v, ${t}* %q, align 8
+  ret void
+}
+define internal ${t} @gwp_cr_get_${name}(i8* %slots, i64 %k) ${ATTRS} {
+${slot}
+  %v = load volatile ${t}, ${t}* %q, align 8
+  ret ${t} %v
+}`;
+    }).join("\n")
+  }
 
 declare i1 @llvm.expect.i1(i1, i1)
 declare i32 @gw_cr_poll(i8*, i32) cold nounwind

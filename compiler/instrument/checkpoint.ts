@@ -3,10 +3,16 @@
  * design-notes section 3): polls at the entry and at loop headers, frame
  * saves after calls, and the resume dispatch at entry.
  *
- * Normal path cost: at the entry and at every loop header, one volatile load
+ * Normal path cost: at the entry and at loop headers, one volatile load
  * of `exec->cr_request` and a branch marked unlikely; after every call, the
- * same. Everything else lives in cold blocks moved to the end of the
- * function. Operand-stack values that live across a point go through
+ * same. Innermost counted call-free loops have no poll (see
+ * `loop_polls.ts`). Everything else lives in cold blocks moved to the end of
+ * the function.
+ *
+ * IR size is linear: every point's save block stores only its stack values
+ * and jumps to one shared block that stores the locals; one shared resume
+ * block at entry loads the locals, and a point's resume block only its
+ * stack values. Operand-stack values that live across a point go through
  * per-(depth, type) allocas that both the normal and the resume path write,
  * so after mem2reg they are phis and the normal path has no extra memory
  * traffic.
@@ -20,14 +26,25 @@
  * @module
  */
 import llvm from "llvm-bindings";
-import { CrMode, GW_VALUE_SIZE, InstanceField } from "../codegen/abi.ts";
+import { CrMode, InstanceField } from "../codegen/abi.ts";
 import type {
   ControlFrame,
   FunctionTranslator,
   StackValue,
 } from "../codegen/function.ts";
 import { type Instr, ValType } from "../wasm/types.ts";
+import { loopsWithoutPoll } from "./loop_polls.ts";
 import { pointInfo, PointKind } from "./points.ts";
+
+/** The `gwp_cr_put_*`/`gwp_cr_get_*` helpers of each value type (v128 is rejected earlier). */
+const SLOT_SUFFIX: Record<number, string> = {
+  [ValType.I32]: "i32",
+  [ValType.I64]: "i64",
+  [ValType.F32]: "f32",
+  [ValType.F64]: "f64",
+  [ValType.FuncRef]: "ref",
+  [ValType.ExternRef]: "ref",
+};
 
 /** A value that is both saved at a point and carried across it. */
 interface TypedValue {
@@ -66,8 +83,19 @@ export class FunctionCheckpointing {
   private readonly loops = new Map<ControlFrame, LoopState>();
   private readonly stackSlots = new Map<string, llvm.Value>();
   private readonly coldBlocks: llvm.BasicBlock[] = [];
+  /** The shared resume block (after gw_cr_resume and the locals' loads). */
   private entryResume: llvm.BasicBlock | undefined;
+  /** The resumed point's id (defined in `entryResume`). */
+  private resumeId: llvm.Value | undefined;
+  /** The shared save block and its phi of the frame's value array. */
+  private sharedSave:
+    | { block: llvm.BasicBlock; slots: llvm.PHINode }
+    | undefined;
   private unreachableBlock: llvm.BasicBlock | undefined;
+  /** The `loop` instructions whose header has no poll. */
+  private readonly unpolled = new Set<Instr>();
+  /** Types of the locals (one array, so point types are cached). */
+  private localTypes: ValType[] = [];
 
   constructor(private readonly fx: FunctionTranslator) {
     this.b = fx.b;
@@ -89,12 +117,18 @@ export class FunctionCheckpointing {
     this.resumeTarget = eb.CreateAlloca(this.b.getInt32Ty());
     eb.CreateStore(this.b.getInt32(0), this.resumeTarget);
     this.resumeSlots = eb.CreateAlloca(i8p);
+    const mc = fx.mc;
+    if (!mc.crPollAllLoops) {
+      const body = mc.wasm.codes[fx.funcIndex - mc.numImportedFuncs].body;
+      for (const k of loopsWithoutPoll(body)) this.unpolled.add(body[k]);
+    }
   }
 
   // ---- points ---------------------------------------------------------------
 
   /** The entry point: the builder is after the parameters were stored. */
   entry(first: Instr): void {
+    this.localTypes = this.fx.locals.map((l) => l.type);
     const id = this.newPoint(PointKind.Entry, first.offset, []);
     const cont = this.block("entry.cont", false);
     const slow = this.block("cr.entry.slow");
@@ -111,6 +145,7 @@ export class FunctionCheckpointing {
     this.b.SetInsertPoint(poll);
     this.pollOrSave(id, [], cont);
 
+    this.buildSharedResume();
     const resume = this.resumeBlock(id, []);
     this.b.CreateBr(cont);
     this.points.push({ id, loops: [], resume });
@@ -157,23 +192,28 @@ export class FunctionCheckpointing {
     );
     const enclosing = this.enclosingLoops(frame);
     const body = this.block("loop.body", false);
-    const slow = this.block("cr.loop.slow");
-    this.branchIfPending(slow, body);
+    if (this.unpolled.has(ins)) {
+      // No poll; no point inside either, so no dispatch through here.
+      this.b.CreateBr(body);
+    } else {
+      const slow = this.block("cr.loop.slow");
+      this.branchIfPending(slow, body);
 
-    this.b.SetInsertPoint(slow);
-    const target = this.b.CreateLoad(this.b.getInt32Ty(), this.resumeTarget);
-    const dispatchBlock = this.block("cr.loop.dispatch");
-    const poll = this.block("cr.loop.poll");
-    this.b.CreateCondBr(
-      this.b.CreateICmpNE(target, this.b.getInt32(0)),
-      dispatchBlock,
-      poll,
-    );
-    this.b.SetInsertPoint(dispatchBlock);
-    const dispatch = this.b.CreateSwitch(target, this.unreachable());
-    this.loops.set(frame, { header: frame.header!, dispatch });
-    this.b.SetInsertPoint(poll);
-    this.pollOrSave(id, stack, body);
+      this.b.SetInsertPoint(slow);
+      const target = this.b.CreateLoad(this.b.getInt32Ty(), this.resumeTarget);
+      const dispatchBlock = this.block("cr.loop.dispatch");
+      const poll = this.block("cr.loop.poll");
+      this.b.CreateCondBr(
+        this.b.CreateICmpNE(target, this.b.getInt32(0)),
+        dispatchBlock,
+        poll,
+      );
+      this.b.SetInsertPoint(dispatchBlock);
+      const dispatch = this.b.CreateSwitch(target, this.unreachable());
+      this.loops.set(frame, { header: frame.header!, dispatch });
+      this.b.SetInsertPoint(poll);
+      this.pollOrSave(id, stack, body);
+    }
 
     // Resume: set the header's inputs and enter it as a branch would.
     const values = this.resumeBlockValues(id, stack.map((v) => v.type));
@@ -267,28 +307,49 @@ export class FunctionCheckpointing {
   /** After the body: builds the resume dispatch, moves cold code last. */
   finish(): void {
     if (!this.entryResume) return;
-    const fx = this.fx;
     this.b.SetInsertPoint(this.entryResume);
-    const id = fx.callFn("gw_cr_resume", [
-      fx.inst,
-      this.b.getInt32(fx.funcIndex),
-      this.resumeSlots,
-    ]);
-    this.b.CreateStore(id, this.resumeTarget);
-    const sw = this.b.CreateSwitch(id, this.unreachable(), this.points.length);
+    const sw = this.b.CreateSwitch(
+      this.resumeId!,
+      this.unreachable(),
+      this.points.length,
+    );
+    // Many points share a loop header as the next step: one edge per
+    // (switch, destination), through a block of its own, so the header's
+    // phis get one incoming value for the resume path, not one per point.
+    const via = new Map<
+      llvm.SwitchInst,
+      Map<llvm.BasicBlock, llvm.BasicBlock>
+    >();
+    const addCase = (
+      s: llvm.SwitchInst,
+      id: number,
+      dest: llvm.BasicBlock,
+      shared: boolean,
+    ) => {
+      if (!shared) return s.addCase(this.b.getInt32(id), dest);
+      let byDest = via.get(s);
+      if (!byDest) via.set(s, byDest = new Map());
+      let step = byDest.get(dest);
+      if (!step) {
+        step = this.block("cr.dispatch.step");
+        this.b.SetInsertPoint(step);
+        this.b.CreateBr(dest);
+        byDest.set(dest, step);
+      }
+      s.addCase(this.b.getInt32(id), step);
+    };
     for (const p of this.points) {
-      const c = this.b.getInt32(p.id);
-      sw.addCase(c, p.loops.length === 0 ? p.resume : p.loops[0].header);
+      if (p.loops.length === 0) addCase(sw, p.id, p.resume, false);
+      else addCase(sw, p.id, p.loops[0].header, true);
       p.loops.forEach((l, i) =>
-        l.dispatch.addCase(
-          c,
-          i + 1 < p.loops.length ? p.loops[i + 1].header : p.resume,
-        )
+        i + 1 < p.loops.length
+          ? addCase(l.dispatch, p.id, p.loops[i + 1].header, true)
+          : addCase(l.dispatch, p.id, p.resume, false)
       );
     }
     for (const bb of this.coldBlocks) {
       bb.removeFromParent();
-      bb.insertInto(fx.fn);
+      bb.insertInto(this.fx.fn);
     }
   }
 
@@ -303,7 +364,7 @@ export class FunctionCheckpointing {
         this.fx.funcIndex,
         offset,
         kind,
-        this.fx.locals.map((l) => l.type),
+        this.localTypes,
         stack,
       ),
     );
@@ -358,23 +419,40 @@ export class FunctionCheckpointing {
     this.b.CreateCondBr(this.b.CreateICmpNE(r, this.b.getInt32(0)), save, cont);
   }
 
-  /** A cold block that stores the frame (locals, then `stack`) and returns. */
+  /**
+   * A cold block that saves the frame at point `id`: gw_cr_save_frame, the
+   * `stack` values, then the shared block stores the locals and returns.
+   */
   private saveBlock(id: number, stack: readonly TypedValue[]): llvm.BasicBlock {
     const fx = this.fx;
     const ip = this.b.GetInsertBlock();
-    const bb = this.block("cr.save");
+    const shared = this.sharedSaveBlock();
+    const bb = this.block(`cr.save.${id}`);
     this.b.SetInsertPoint(bb);
     const slots = fx.callFn("gw_cr_save_frame", [fx.inst, this.b.getInt32(id)]);
-    fx.locals.forEach((l, k) =>
-      this.b.CreateStore(
-        this.b.CreateLoad(fx.llvmType(l.type), l.slot),
-        this.valueSlot(slots, k, l.type),
-      )
-    );
     stack.forEach((v, k) =>
-      this.b.CreateStore(
-        v.value,
-        this.valueSlot(slots, fx.locals.length + k, v.type),
+      this.putValue(slots, fx.locals.length + k, v.type, v.value)
+    );
+    this.b.CreateBr(shared.block);
+    shared.slots.addIncoming(slots, bb);
+    if (ip) this.b.SetInsertPoint(ip);
+    return bb;
+  }
+
+  /** The block every save ends in: stores the locals, leaves, returns. */
+  private sharedSaveBlock(): { block: llvm.BasicBlock; slots: llvm.PHINode } {
+    if (this.sharedSave) return this.sharedSave;
+    const fx = this.fx;
+    const ip = this.b.GetInsertBlock();
+    const block = this.block("cr.save");
+    this.b.SetInsertPoint(block);
+    const slots = this.b.CreatePHI(this.b.getInt8PtrTy(), 4, "frame");
+    fx.locals.forEach((l, k) =>
+      this.putValue(
+        slots,
+        k,
+        l.type,
+        this.b.CreateLoad(fx.llvmType(l.type), l.slot),
       )
     );
     fx.callFn("gwp_leave", [fx.inst]);
@@ -382,48 +460,79 @@ export class FunctionCheckpointing {
     if (rt.isVoidTy()) this.b.CreateRetVoid();
     else this.b.CreateRet(llvm.Constant.getNullValue(rt));
     if (ip) this.b.SetInsertPoint(ip);
-    return bb;
+    this.sharedSave = { block, slots };
+    return this.sharedSave;
   }
 
-  /** Starts a resume block that restores the locals; returns it. */
+  /**
+   * The shared resume block (`entryResume`, builder left where it was):
+   * gw_cr_resume, then the locals from the frame's values into their
+   * allocas. `finish` adds the dispatch on the resumed point.
+   */
+  private buildSharedResume(): void {
+    const fx = this.fx;
+    const ip = this.b.GetInsertBlock();
+    const bb = this.entryResume!;
+    this.b.SetInsertPoint(bb);
+    const id = fx.callFn("gw_cr_resume", [
+      fx.inst,
+      this.b.getInt32(fx.funcIndex),
+      this.resumeSlots,
+    ]);
+    this.b.CreateStore(id, this.resumeTarget);
+    this.resumeId = id;
+    const slots = this.b.CreateLoad(this.b.getInt8PtrTy(), this.resumeSlots);
+    fx.locals.forEach((l, k) =>
+      this.b.CreateStore(this.getValue(slots, k, l.type), l.slot)
+    );
+    if (ip) this.b.SetInsertPoint(ip);
+  }
+
+  /** Starts a resume block (builder left in it); returns it. */
   private resumeBlock(id: number, stack: ValType[]): llvm.BasicBlock {
     this.resumeBlockValues(id, stack);
     return this.lastResume!;
   }
 
   /**
-   * Starts the resume block of point `id` (builder left in it): loads the
-   * locals into their allocas, clears `resume_target`, and returns the saved
-   * stack values of types `stack`.
+   * Starts the resume block of point `id` (builder left in it): clears
+   * `resume_target` and returns the saved stack values of types `stack`
+   * (the shared resume block has restored the locals).
    */
   private resumeBlockValues(id: number, stack: ValType[]): TypedValue[] {
     const fx = this.fx;
     const bb = this.block(`cr.resume.${id}`);
     this.lastResume = bb;
     this.b.SetInsertPoint(bb);
+    // Reloaded: a loop's dispatch is not dominated by the shared block.
     const slots = this.b.CreateLoad(this.b.getInt8PtrTy(), this.resumeSlots);
-    fx.locals.forEach((l, k) =>
-      this.b.CreateStore(
-        this.b.CreateLoad(
-          fx.llvmType(l.type),
-          this.valueSlot(slots, k, l.type),
-        ),
-        l.slot,
-      )
-    );
     this.b.CreateStore(this.b.getInt32(0), this.resumeTarget);
     return stack.map((type, k) => ({
       type,
-      value: this.b.CreateLoad(
-        fx.llvmType(type),
-        this.valueSlot(slots, fx.locals.length + k, type),
-      ),
+      value: this.getValue(slots, fx.locals.length + k, type),
     }));
   }
 
-  /** `(T*)&slots[k]` in a gw_value array. */
-  private valueSlot(slots: llvm.Value, k: number, t: ValType): llvm.Value {
-    return this.fx.fieldPtr(slots, GW_VALUE_SIZE * k, this.fx.llvmType(t));
+  /** `slots[k] = value` (a gw_value array; see gwp_cr_put_* for why). */
+  private putValue(
+    slots: llvm.Value,
+    k: number,
+    t: ValType,
+    value: llvm.Value,
+  ): void {
+    this.fx.callFn(`gwp_cr_put_${SLOT_SUFFIX[t]}`, [
+      slots,
+      this.b.getInt64(k),
+      value,
+    ]);
+  }
+
+  /** `slots[k]` of type `t`. */
+  private getValue(slots: llvm.Value, k: number, t: ValType): llvm.Value {
+    return this.fx.callFn(`gwp_cr_get_${SLOT_SUFFIX[t]}`, [
+      slots,
+      this.b.getInt64(k),
+    ]);
   }
 
   /** The alloca carrying stack depth `k` of type `t` across points. */

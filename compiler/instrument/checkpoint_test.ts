@@ -38,6 +38,7 @@ const CASES: [string, number[]][] = [
   ["keep_load", [16]],
   ["keep_load", [65534]],
   ["fsum", [12, 1.5]],
+  ["inner", [5]],
 ];
 
 function fnv(bytes: Uint8Array): string {
@@ -126,14 +127,23 @@ function withDir(fn: (dir: string) => Promise<void>) {
   };
 }
 
-for (const optLevel of [2, 0]) {
+for (
+  const [optLevel, allLoops] of [[2, false], [0, false], [2, true]] as const
+) {
   Deno.test(
-    `checkpoint at every reached point and restore gives the uninterrupted outcome (-O${optLevel})`,
+    `checkpoint at every reached point and restore gives the uninterrupted outcome (-O${optLevel}${
+      allLoops ? ", polls in all loops" : ""
+    })`,
     withDir(async (dir) => {
       const bytes = wat2wasm(dir);
       const m = decodeModule(bytes);
       const points: PointInfo[] = [];
-      const exe = buildNative(m, dir, "t", { cr: true, optLevel, points });
+      const exe = buildNative(m, dir, "t", {
+        cr: true,
+        optLevel,
+        points,
+        crPollAllLoops: allLoops,
+      });
       const prelude = instantiationScript(m)! +
         points.map((p) => `pt ${p.func} ${p.numLocals + p.numStack}\n`).join(
           "",

@@ -44,6 +44,7 @@ export const RUNTIME_FILES: readonly string[] = [
   "wasi_internal.h",
   "wasi_path.c",
   "wasi_poll.c",
+  "wasi_state.c",
 ];
 
 /** Runtime files that define `main` and so are not part of the library. */

@@ -59,7 +59,7 @@ export type SnapshotValue =
   | { type: "externref"; value: null };
 
 /** Where a frame is suspended. */
-export type PointKind = "entry" | "loop" | "call";
+export type PointKind = "entry" | "loop" | "call" | "import_call";
 
 /** One suspended frame. */
 export interface SnapshotFrame {
@@ -235,7 +235,10 @@ function parseFrame(v: Json, i: number): SnapshotFrame {
   const what = `frame ${i}`;
   const o = obj(v, what);
   const kind = o.kind;
-  if (kind !== "entry" && kind !== "loop" && kind !== "call") {
+  if (
+    kind !== "entry" && kind !== "loop" && kind !== "call" &&
+    kind !== "import_call"
+  ) {
     fail(`${what}: bad kind ${JSON.stringify(kind)}`);
   }
   const frame: SnapshotFrame = {

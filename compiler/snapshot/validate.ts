@@ -72,6 +72,10 @@ export function migrationPoints(m: Module): MigrationPoint[] {
       if (ins.op === OP_CALL || ins.op === OP_CALL_INDIRECT) {
         points.push({ func, offset: ins.offset, kind: "call" });
       }
+      // A blocking host call abandoned for a checkpoint (godwit.h).
+      if (ins.op === OP_CALL && (ins.index ?? Infinity) < imported) {
+        points.push({ func, offset: ins.offset, kind: "import_call" });
+      }
     }
   });
   return points;

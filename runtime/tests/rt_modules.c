@@ -128,12 +128,12 @@ static const gw_global_desc m1_globals[] = {
     {GW_FUNCREF, 0, FUNC(M1_GET_G0)},
 };
 static const gw_export_desc m1_exports[] = {
-    {"add", GW_EXTERN_FUNC, M1_ADD},       {"load", GW_EXTERN_FUNC, M1_LOAD},
-    {"recurse", GW_EXTERN_FUNC, M1_RECURSE}, {"deep", GW_EXTERN_FUNC, M1_DEEP},
-    {"div", GW_EXTERN_FUNC, M1_DIV},       {"bulk", GW_EXTERN_FUNC, M1_BULK},
-    {"get_g0", GW_EXTERN_FUNC, M1_GET_G0}, {"mem", GW_EXTERN_MEMORY, 0},
-    {"tab", GW_EXTERN_TABLE, 0},           {"g0", GW_EXTERN_GLOBAL, 0},
-    {"g1", GW_EXTERN_GLOBAL, 1},           {"g2", GW_EXTERN_GLOBAL, 2},
+    {"add", GW_EXTERN_FUNC, M1_ADD, 0},       {"load", GW_EXTERN_FUNC, M1_LOAD, 0},
+    {"recurse", GW_EXTERN_FUNC, M1_RECURSE, 0}, {"deep", GW_EXTERN_FUNC, M1_DEEP, 0},
+    {"div", GW_EXTERN_FUNC, M1_DIV, 0},       {"bulk", GW_EXTERN_FUNC, M1_BULK, 0},
+    {"get_g0", GW_EXTERN_FUNC, M1_GET_G0, 0}, {"mem", GW_EXTERN_MEMORY, 0, 0},
+    {"tab", GW_EXTERN_TABLE, 0, 0},           {"g0", GW_EXTERN_GLOBAL, 0, 0},
+    {"g1", GW_EXTERN_GLOBAL, 1, 0},           {"g2", GW_EXTERN_GLOBAL, 2, 0},
 };
 static const gw_const_expr m1_elem0[] = {FUNC(M1_ADD), FUNC(M1_DIV)};
 static const gw_const_expr m1_elem1[] = {FUNC(M1_LOAD), NULLREF};
@@ -214,8 +214,8 @@ static const gw_global_desc m2_globals[] = {
     {GW_I64, 0, {.kind = GW_CONST_GLOBAL_GET, .index = 0}},
 };
 static const gw_export_desc m2_exports[] = {
-    {"call_reenter", GW_EXTERN_FUNC, 3},
-    {"get_g2", GW_EXTERN_FUNC, 4},
+    {"call_reenter", GW_EXTERN_FUNC, 3, 0},
+    {"get_g2", GW_EXTERN_FUNC, 4, 0},
 };
 static const gw_const_expr m2_elem0[] = {FUNC(3)};
 static const gw_elem_desc m2_elems[] = {
@@ -251,8 +251,8 @@ static void *const m34_code[] = {m34_f};
 static const gw_limits_desc m34_tables[] = {{2, NO_MAX, GW_FUNCREF}};
 static const gw_limits_desc m34_mems[] = {{1, NO_MAX, 0}};
 static const gw_export_desc m34_exports[] = {
-    {"mem", GW_EXTERN_MEMORY, 0},
-    {"tab", GW_EXTERN_TABLE, 0},
+    {"mem", GW_EXTERN_MEMORY, 0, 0},
+    {"tab", GW_EXTERN_TABLE, 0, 0},
 };
 static const gw_const_expr m34_f1[] = {FUNC(0)};
 static const gw_const_expr m34_f2[] = {FUNC(0), FUNC(0)};

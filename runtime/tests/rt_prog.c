@@ -99,8 +99,8 @@ static const uint32_t func_types[] = {1, 2, 0, 0};
 static void *const code[] = {(void *)start};
 static const char *const names[] = {"proc_exit", "fd_write", "_start", NULL};
 static const gw_export_desc exports[] = {
-    {"memory", GW_EXTERN_MEMORY, 0},
-    {"_start", GW_EXTERN_FUNC, NUM_IMPORTS},
+    {"memory", GW_EXTERN_MEMORY, 0, 0},
+    {"_start", GW_EXTERN_FUNC, NUM_IMPORTS, 0},
 };
 
 const gw_module_desc gw_module = {

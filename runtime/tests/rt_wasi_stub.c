@@ -89,3 +89,18 @@ int gw_wasi_resolve(gw_wasi *w, gw_instance *inst, const gw_import_desc *imp,
 const char *gw_wasi_last_error(gw_wasi *w) { return w->error; }
 
 int32_t gw_wasi_exit_code(gw_wasi *w) { return w->exit_code; }
+
+/* Checkpoint/restore of the (empty) stub state. */
+int gw_wasi_serialize(gw_wasi *w, gw_json_writer *jw, char *err, size_t n) {
+  (void)w, (void)err, (void)n;
+  gw_jw_null(jw);
+  return 0;
+}
+
+int gw_wasi_restore(gw_wasi *w, const gw_json *state,
+                    const gw_wasi_remap *remaps, int num_remaps, char *err,
+                    size_t n) {
+  (void)w, (void)state, (void)remaps, (void)num_remaps;
+  snprintf(err, n, "the WASI stub cannot restore");
+  return -1;
+}

@@ -95,4 +95,24 @@
       (else (f32.add (f32.mul (local.get $x) (f32.const 0.5))
                      (call $fsum (i32.sub (local.get $n) (i32.const 1))
                                  (f32.add (local.get $x) (f32.const 1.25)))))))
+;; Call-free innermost loops inside a loop that calls: a counted one
+  ;; (no poll by default) and a scan whose exit depends on memory (polled).
+  (func $inner (export "inner") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $s i32)
+    (loop $outer
+      (local.set $j (i32.const 0))
+      (loop $counted
+        (i32.store8 (i32.add (i32.const 1024) (local.get $j))
+          (i32.add (i32.const 1) (i32.add (local.get $j) (local.get $i))))
+        (local.set $s (i32.add (local.get $s) (local.get $j)))
+        (br_if $counted
+          (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 9))))
+      (local.set $j (i32.const 0))
+      (loop $scan
+        (br_if $scan (i32.load8_u (i32.add (i32.const 1024)
+          (local.tee $j (i32.add (local.get $j) (i32.const 1)))))))
+      (local.set $s (call $add (local.get $s) (local.get $j)))
+      (br_if $outer (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                              (local.get $n))))
+    (local.get $s))
 )

@@ -1,0 +1,203 @@
+/**
+ * Which `loop` headers may go without a checkpoint poll (see the "Cost"
+ * section of docs/snapshot.md).
+ *
+ * A poll at a loop header is a volatile load and a second loop exit, which
+ * stops LLVM's vectorizer and other loop optimizations. A poll exists to
+ * bound the time until a requested checkpoint is honoured, so it can be left
+ * out of a loop whose every run is short anyway and that holds no other
+ * point: an innermost loop that calls nothing (no calls, no nested loops, no
+ * memory.grow or bulk memory/table operation) and is _obviously counted_: it
+ * steps a local by a constant on every iteration and leaves (or continues)
+ * on a test of that local against a constant or a local the loop does not
+ * write. A request is then honoured at the enclosing loop's header or the
+ * next function entry, after at most one run of the inner loop. A loop
+ * without a back edge (a `loop` used as a block) never needs its poll.
+ *
+ * The loop point itself stays in the point table and stays resumable: its
+ * resume path enters the header from outside like any other.
+ *
+ * @module
+ */
+import type { Instr } from "../wasm/types.ts";
+
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const IF = 0x04;
+const END = 0x0b;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const BR_TABLE = 0x0e;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const I32_CONST = 0x41;
+const I64_CONST = 0x42;
+const I32_EQZ = 0x45;
+const I64_EQZ = 0x50;
+
+/** Calls, memory.grow, return_call*: anything that can take unbounded time. */
+const CALL_LIKE = new Set([0x10, 0x11, 0x12, 0x13, 0x40]);
+
+const isConst = (i: Instr | undefined) =>
+  i?.op === I32_CONST || i?.op === I64_CONST;
+const isAddSub = (op: number | undefined) =>
+  op === 0x6a || op === 0x6b || op === 0x7c || op === 0x7d;
+/** i32/i64 comparisons with two operands (eq ... ge_u). */
+const isCompare = (op: number | undefined) =>
+  op !== undefined &&
+  ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a));
+
+/** memory.init ... table.fill (0xfc08-0xfc11): bulk, possibly long. */
+const isBulk = (op: number) => op >= 0xfc08 && op <= 0xfc11;
+
+/**
+ * The indices in `body` (a function body, ending with its `end`) of the
+ * `loop` instructions whose header needs no checkpoint poll.
+ */
+export function loopsWithoutPoll(body: readonly Instr[]): Set<number> {
+  const out = new Set<number>();
+  const open: number[] = [];
+  for (let k = 0; k < body.length; k++) {
+    const op = body[k].op;
+    if (op === BLOCK || op === LOOP || op === IF) open.push(k);
+    else if (op === END) {
+      const start = open.pop();
+      if (start !== undefined && body[start].op === LOOP) {
+        if (pollNotNeeded(body, start, k)) out.add(start);
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether the loop at `start` (its `end` at `end`) can go without a poll. */
+function pollNotNeeded(
+  body: readonly Instr[],
+  start: number,
+  end: number,
+): boolean {
+  // Leaf check, and where the back edges are (relative depth 0 = the loop).
+  let depth = 0;
+  let firstBackEdge = -1;
+  const written = new Set<number>();
+  for (let k = start + 1; k < end; k++) {
+    const ins = body[k];
+    const op = ins.op;
+    if (op === LOOP || CALL_LIKE.has(op) || isBulk(op)) return false;
+    if (op === BLOCK || op === IF) depth++;
+    else if (op === END) depth--;
+    else if (op === LOCAL_SET || op === LOCAL_TEE) written.add(ins.index!);
+    const targets = op === BR || op === BR_IF
+      ? [ins.index!]
+      : op === BR_TABLE
+      ? ins.labels!
+      : [];
+    if (targets.includes(depth) && firstBackEdge < 0) firstBackEdge = k;
+  }
+  if (firstBackEdge < 0) return true;
+
+  // Induction locals: written only by `x = x +/- const` at the body's top
+  // level, stepped before any back edge (so every iteration steps them).
+  const induction = new Set<number>(written);
+  depth = 0;
+  const stepped = new Set<number>();
+  for (let k = start + 1; k < end; k++) {
+    const ins = body[k];
+    if (ins.op === BLOCK || ins.op === IF) depth++;
+    else if (ins.op === END) depth--;
+    else if (ins.op === LOCAL_SET || ins.op === LOCAL_TEE) {
+      const x = ins.index!;
+      if (depth === 0 && isStep(body, start, k, x)) {
+        if (k < firstBackEdge) stepped.add(x);
+      } else induction.delete(x);
+    }
+  }
+  for (const x of induction) if (!stepped.has(x)) induction.delete(x);
+  if (induction.size === 0) return false;
+
+  // A conditional branch on an induction local against an invariant.
+  for (let k = start + 1; k < end; k++) {
+    if (body[k].op !== BR_IF) continue;
+    if (testsInduction(body, start, k, induction, written)) return true;
+  }
+  return false;
+}
+
+/** `local.get x; const; add|sub; local.set|tee x` ending at `k`. */
+function isStep(
+  body: readonly Instr[],
+  start: number,
+  k: number,
+  x: number,
+): boolean {
+  if (k - 3 <= start || !isAddSub(body[k - 1].op)) return false;
+  const a = body[k - 3], c = body[k - 2];
+  const getX = (i: Instr) => i.op === LOCAL_GET && i.index === x;
+  return (getX(a) && isConst(c)) ||
+    (isConst(a) && getX(c) && (body[k - 1].op === 0x6a ||
+      body[k - 1].op === 0x7c));
+}
+
+/** A simple operand ending at `k`: what it is and where it starts. */
+interface Operand {
+  start: number;
+  /** The induction local it reads, if any. */
+  induction?: number;
+  /** Whether it is loop-invariant (a constant or an unwritten local). */
+  invariant: boolean;
+}
+
+function operandEndingAt(
+  body: readonly Instr[],
+  start: number,
+  k: number,
+  induction: ReadonlySet<number>,
+  written: ReadonlySet<number>,
+): Operand | undefined {
+  if (k <= start) return undefined;
+  const ins = body[k];
+  if (isConst(ins)) return { start: k, invariant: true };
+  if (ins.op === LOCAL_GET) {
+    const x = ins.index!;
+    return induction.has(x)
+      ? { start: k, induction: x, invariant: false }
+      : { start: k, invariant: !written.has(x) };
+  }
+  if (
+    ins.op === LOCAL_TEE && induction.has(ins.index!) &&
+    isStep(body, start, k, ins.index!)
+  ) {
+    return { start: k - 3, induction: ins.index!, invariant: false };
+  }
+  return undefined;
+}
+
+/** Whether the `br_if` at `k` tests an induction local. */
+function testsInduction(
+  body: readonly Instr[],
+  start: number,
+  k: number,
+  induction: ReadonlySet<number>,
+  written: ReadonlySet<number>,
+): boolean {
+  const cond = body[k - 1];
+  const single = (end: number) =>
+    operandEndingAt(body, start, end, induction, written)?.induction !==
+      undefined;
+  if (single(k - 1)) return true; // `br_if` on the counter itself
+  if (cond.op === I32_EQZ || cond.op === I64_EQZ) return single(k - 2);
+  if (!isCompare(cond.op)) return false;
+  const right = operandEndingAt(body, start, k - 2, induction, written);
+  if (!right) return false;
+  const left = operandEndingAt(
+    body,
+    start,
+    right.start - 1,
+    induction,
+    written,
+  );
+  if (!left) return false;
+  return (left.induction !== undefined && right.invariant) ||
+    (right.induction !== undefined && left.invariant);
+}

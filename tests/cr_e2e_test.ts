@@ -1,0 +1,271 @@
+/**
+ * End-to-end checkpoint/restore: programs of testdata/cases.json compiled
+ * by Godwit are stopped with `--checkpoint-after N` at many N, resumed with
+ * `--restore` in a fresh process, and the concatenated stdout, the exit
+ * code, stderr and the files they leave are compared with the expected
+ * outputs recorded from native builds (testdata/expected). Also: SIGUSR1 at
+ * random moments (oracle: the native build's output), a sleeping program
+ * checkpointed within 100 ms whose restored sleep waits only for what was
+ * left, and stdin read from a file (`< data`) resumed midway.
+ *
+ * Run: `deno test -A tests/cr_e2e_test.ts` (GODWIT_TEST_CACHE chooses the
+ * compile cache; `--filter NAME` runs one case).
+ */
+
+import assert from "node:assert/strict";
+import {
+  buildNative,
+  compileCached,
+  copyTree,
+  cSourcePath,
+  godwitArgs,
+  listTree,
+  readExpected,
+  readManifest,
+  type TestCase,
+  TESTDATA,
+  wasmPath,
+} from "../scripts/bench_lib.ts";
+
+const manifest = await readManifest();
+const sanitizers = { sanitizeOps: false, sanitizeResources: false };
+
+/** Exit status of a program that wrote a checkpoint and stopped. */
+const EXIT_CHECKPOINTED = 85;
+
+/** Checkpoint positions tried for every case (points reached so far). */
+const POSITIONS = [1, 2, 3, 7, 25, 100, 400, 2000, 10000, 100000];
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Runs exe with args in cwd; stdin comes from a file through the shell
+ * (`< file`, a regular file as in real use) or is empty.
+ */
+async function runExe(
+  exe: string,
+  args: string[],
+  cwd: string,
+  stdinFile?: string,
+): Promise<Outcome> {
+  const start = performance.now();
+  const out = await new Deno.Command("/bin/sh", {
+    args: ["-c", 'exec "$0" "$@" < "$GW_STDIN"', exe, ...args],
+    cwd,
+    env: { GW_STDIN: stdinFile ?? "/dev/null" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+    ms: performance.now() - start,
+  };
+}
+
+/** Cases whose command line has runtime options (all but "no separator"). */
+const cases = manifest.cases.filter((c) => c.separator !== false);
+
+for (const testCase of cases) {
+  Deno.test({
+    name: `checkpoint/restore at many points: ${testCase.name}`,
+    ...sanitizers,
+    fn: () => checkpointEverywhere(testCase),
+  });
+}
+
+async function checkpointEverywhere(testCase: TestCase) {
+  const { path: exe } = await compileCached(wasmPath(testCase.program), 2);
+  const expected = await readExpected(testCase.name);
+  const stdinFile = testCase.stdin
+    ? `${TESTDATA}/${testCase.stdin}`
+    : undefined;
+  let checkpoints = 0;
+  for (const n of POSITIONS) {
+    const dir = await Deno.makeTempDir({
+      prefix: `godwit-cr-${testCase.name}-`,
+    });
+    try {
+      if (testCase.dir) await copyTree(`${TESTDATA}/${testCase.dir}`, dir);
+      const snap = `${dir}/../${dir.replace(/.*\//, "")}.snapshot`;
+      const first = await runExe(
+        exe,
+        [
+          "--snapshot",
+          snap,
+          "--checkpoint-after",
+          String(n),
+          ...godwitArgs(testCase, dir),
+        ],
+        dir,
+        stdinFile,
+      );
+      let stdout = first.stdout, code = first.code, stderr = first.stderr;
+      const what = `${testCase.name} checkpointed after ${n} points`;
+      if (first.code === EXIT_CHECKPOINTED) {
+        checkpoints++;
+        assert.equal(
+          first.stderr,
+          `godwit: checkpoint written to ${snap}\n`,
+          what,
+        );
+        const restoreArgs = ["--restore", snap];
+        if (testCase.dir) restoreArgs.push("--dir", `${dir}::.`);
+        const second = await runExe(
+          exe,
+          [...restoreArgs, "--"],
+          dir,
+          stdinFile,
+        );
+        stdout += second.stdout;
+        code = second.code;
+        stderr = second.stderr;
+        await Deno.remove(snap);
+      }
+      assert.equal(stdout, expected.stdout, `stdout: ${what}`);
+      assert.equal(code, expected.exitCode, `exit code: ${what}\n${stderr}`);
+      if (expected.stderr !== undefined) {
+        assert.ok(stderr.startsWith(expected.stderr), `stderr: ${what}`);
+      } else {
+        assert.equal(stderr, "", `stderr: ${what}`);
+      }
+      if (expected.files) {
+        assert.deepEqual(await listTree(dir), expected.files, `files: ${what}`);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+  // Every program reaches at least one migration point (_start's entry).
+  assert.ok(checkpoints > 0, `${testCase.name}: never checkpointed`);
+}
+
+Deno.test({
+  name: "checkpoint/restore: SIGUSR1 at random moments (fib, native oracle)",
+  ...sanitizers,
+  fn: async () => {
+    const { path: exe } = await compileCached(wasmPath("fib"), 2);
+    const dir = await Deno.makeTempDir({ prefix: "godwit-cr-signal-" });
+    try {
+      const native = `${dir}/fib-native`;
+      await buildNative(cSourcePath("fib")!, native);
+      const args = ["31"];
+      const oracle = await runExe(native, args, dir);
+      assert.equal(oracle.code, 0);
+      let seed = 12345;
+      let signalled = 0;
+      for (let round = 0; round < 6; round++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        const delay = 5 + (seed >>> 8) % 150;
+        const snap = `${dir}/s${round}.snapshot`;
+        const child = new Deno.Command(exe, {
+          args: ["--snapshot", snap, "--", ...args],
+          cwd: dir,
+          stdout: "piped",
+          stderr: "piped",
+          clearEnv: true,
+        }).spawn();
+        await new Promise((r) => setTimeout(r, delay));
+        try {
+          child.kill("SIGUSR1");
+        } catch { /* already gone */ }
+        const first = await child.output();
+        const dec = new TextDecoder();
+        let stdout = dec.decode(first.stdout), code = first.code;
+        if (code === EXIT_CHECKPOINTED) {
+          signalled++;
+          const second = await runExe(exe, ["--restore", snap, "--"], dir);
+          stdout += second.stdout;
+          code = second.code;
+          assert.equal(second.stderr, "", `round ${round}`);
+        }
+        assert.equal(stdout, oracle.stdout, `round ${round}, ${delay} ms`);
+        assert.equal(code, 0, `round ${round}`);
+      }
+      assert.ok(signalled > 0, "no signal arrived while fib was running");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "checkpoint/restore: a sleeping program gives way within 100 ms",
+  ...sanitizers,
+  fn: async () => {
+    const { path: exe } = await compileCached(wasmPath("sleeper"), 2);
+    const dir = await Deno.makeTempDir({ prefix: "godwit-cr-sleep-" });
+    try {
+      const native = `${dir}/sleeper-native`;
+      await buildNative(cSourcePath("sleeper")!, native);
+      // 3 sleeps of 600 ms; the signal comes 300 ms into the second one.
+      const args = ["3", "600"];
+      const oracle = await runExe(native, args, dir);
+      const snap = `${dir}/sleep.snapshot`;
+      const child = new Deno.Command(exe, {
+        args: ["--snapshot", snap, "--", ...args],
+        cwd: dir,
+        stdout: "piped",
+        stderr: "piped",
+        clearEnv: true,
+      }).spawn();
+      await new Promise((r) => setTimeout(r, 900));
+      const signalled = performance.now();
+      child.kill("SIGUSR1");
+      const first = await child.output();
+      const reaction = performance.now() - signalled;
+      const dec = new TextDecoder();
+      assert.equal(first.code, EXIT_CHECKPOINTED, dec.decode(first.stderr));
+      assert.ok(reaction < 100, `checkpoint took ${reaction.toFixed(1)} ms`);
+      const second = await runExe(exe, ["--restore", snap, "--"], dir);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(dec.decode(first.stdout) + second.stdout, oracle.stdout);
+      // What was left: ~300 ms of the second sleep + 600 ms of the third
+      // (a full restart of the interrupted sleep would take 1200 ms).
+      assert.ok(
+        second.ms > 800 && second.ms < 1150,
+        `restored run took ${second.ms.toFixed(0)} ms`,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "checkpoint/restore: bad restores are clear errors (exit 125)",
+  ...sanitizers,
+  fn: async () => {
+    const { path: exe } = await compileCached(wasmPath("exitcode"), 2);
+    const dir = await Deno.makeTempDir({ prefix: "godwit-cr-bad-" });
+    try {
+      const missing = await runExe(
+        exe,
+        ["--restore", "nope.snapshot", "--"],
+        dir,
+      );
+      assert.equal(missing.code, 125);
+      assert.match(
+        missing.stderr,
+        /^godwit: error: cannot open snapshot nope\.snapshot/,
+      );
+      await Deno.writeTextFile(`${dir}/junk.snapshot`, "junk");
+      const junk = await runExe(exe, ["--restore", "junk.snapshot", "--"], dir);
+      assert.equal(junk.code, 125);
+      assert.match(junk.stderr, /^godwit: error: /);
+      const args = await runExe(exe, ["--restore", "x", "--", "arg"], dir);
+      assert.equal(args.code, 125);
+      assert.match(args.stderr, /arguments come from the snapshot/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
