@@ -8,9 +8,9 @@
  * out of a loop whose every run is short anyway and that holds no other
  * point: an innermost loop that calls nothing (no calls, no nested loops, no
  * memory.grow or bulk memory/table operation) and is _obviously counted_: it
- * steps a local by a constant on every iteration and leaves (or continues)
- * on a test of that local against a constant or a local the loop does not
- * write. A request is then honoured at the enclosing loop's header or the
+ * steps a local by a loop-invariant amount (a constant or a local the loop
+ * does not write) on every iteration, and leaves (or continues) on a test of
+ * that local against such an invariant. A request is then honoured at the enclosing loop's header or the
  * next function entry, after at most one run of the inner loop. A loop
  * without a back edge (a `loop` used as a block) never needs its poll.
  *
@@ -108,7 +108,7 @@ function pollNotNeeded(
     else if (ins.op === END) depth--;
     else if (ins.op === LOCAL_SET || ins.op === LOCAL_TEE) {
       const x = ins.index!;
-      if (depth === 0 && isStep(body, start, k, x)) {
+      if (depth === 0 && isStep(body, start, k, x, written)) {
         if (k < firstBackEdge) stepped.add(x);
       } else induction.delete(x);
     }
@@ -124,19 +124,25 @@ function pollNotNeeded(
   return false;
 }
 
-/** `local.get x; const; add|sub; local.set|tee x` ending at `k`. */
+/**
+ * `x = x + s` or `x = x - s` ending at `k` (the `local.set|tee x`), where
+ * the step `s` is a constant or a local the loop does not write.
+ */
 function isStep(
   body: readonly Instr[],
   start: number,
   k: number,
   x: number,
+  written: ReadonlySet<number>,
 ): boolean {
-  if (k - 3 <= start || !isAddSub(body[k - 1].op)) return false;
-  const a = body[k - 3], c = body[k - 2];
+  const op = body[k - 1]?.op;
+  if (k - 3 <= start || !isAddSub(op)) return false;
+  const a = body[k - 3], b = body[k - 2];
   const getX = (i: Instr) => i.op === LOCAL_GET && i.index === x;
-  return (getX(a) && isConst(c)) ||
-    (isConst(a) && getX(c) && (body[k - 1].op === 0x6a ||
-      body[k - 1].op === 0x7c));
+  const step = (i: Instr) =>
+    isConst(i) || (i.op === LOCAL_GET && !written.has(i.index!));
+  const commutes = op === 0x6a || op === 0x7c;
+  return (getX(a) && step(b)) || (commutes && step(a) && getX(b));
 }
 
 /** A simple operand ending at `k`: what it is and where it starts. */
@@ -166,7 +172,7 @@ function operandEndingAt(
   }
   if (
     ins.op === LOCAL_TEE && induction.has(ins.index!) &&
-    isStep(body, start, k, ins.index!)
+    isStep(body, start, k, ins.index!, written)
   ) {
     return { start: k - 3, induction: ins.index!, invariant: false };
   }

@@ -35,6 +35,14 @@ Deno.test("a counted call-free innermost loop has no poll", () => {
                         (local.get $n))))`)),
     [false],
   );
+  // Stepped by a loop-invariant local (sieve: j += i; j <= n).
+  assert.deepEqual(
+    polled(fn(`(loop $l
+      (i32.store8 (local.get $j) (i32.const 1))
+      (br_if $l (i32.le_s (local.tee $j (i32.add (local.get $i) (local.get $j)))
+                          (local.get $n))))`)),
+    [false],
+  );
   // Bound first, constant bound, i64 counter, exit branch to a block.
   assert.deepEqual(
     polled(fn(`(loop $l
@@ -113,6 +121,14 @@ Deno.test("loops that may run long or hold other points keep their poll", () => 
     polled(fn(`(loop $l
       (local.set $n (i32.load (local.get $p)))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                        (local.get $n))))`)),
+    [true],
+  );
+  // The step is written in the loop.
+  assert.deepEqual(
+    polled(fn(`(loop $l
+      (local.set $j (i32.load (local.get $p)))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (local.get $j)))
                         (local.get $n))))`)),
     [true],
   );
