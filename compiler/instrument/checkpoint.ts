@@ -228,6 +228,9 @@ export class FunctionCheckpointing {
     this.b.CreateBr(frame.header!);
     this.points.push({ id, loops: enclosing, resume: this.lastResume! });
     this.b.SetInsertPoint(body);
+    // Not dispatching here (that left through the slow path): a constant 0
+    // in the body, so the back edges carry no resume target in a register.
+    this.b.CreateStore(this.b.getInt32(0), this.resumeTarget);
   }
 
   /**

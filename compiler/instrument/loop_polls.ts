@@ -97,52 +97,89 @@ function pollNotNeeded(
   }
   if (firstBackEdge < 0) return true;
 
-  // Induction locals: written only by `x = x +/- const` at the body's top
-  // level, stepped before any back edge (so every iteration steps them).
-  const induction = new Set<number>(written);
+  // Induction locals: written only by `x = x +/- step` at the body's top
+  // level, stepped before any back edge (so every iteration steps them),
+  // with the direction when the steps are constants (+1 up, -1 down, else 0).
+  const induction = new Map<number, number>();
+  const other = new Set<number>();
   depth = 0;
-  const stepped = new Set<number>();
   for (let k = start + 1; k < end; k++) {
     const ins = body[k];
     if (ins.op === BLOCK || ins.op === IF) depth++;
     else if (ins.op === END) depth--;
     else if (ins.op === LOCAL_SET || ins.op === LOCAL_TEE) {
       const x = ins.index!;
-      if (depth === 0 && isStep(body, start, k, x, written)) {
-        if (k < firstBackEdge) stepped.add(x);
-      } else induction.delete(x);
+      const dir = depth === 0
+        ? stepDirection(body, start, k, x, written)
+        : undefined;
+      if (dir === undefined || (k > firstBackEdge && !induction.has(x))) {
+        other.add(x);
+      } else {
+        const was = induction.get(x);
+        induction.set(x, was === undefined || was === dir ? dir : 0);
+      }
     }
   }
-  for (const x of induction) if (!stepped.has(x)) induction.delete(x);
+  for (const x of other) induction.delete(x);
   if (induction.size === 0) return false;
 
   // A conditional branch on an induction local against an invariant.
   for (let k = start + 1; k < end; k++) {
     if (body[k].op !== BR_IF) continue;
     if (testsInduction(body, start, k, induction, written)) return true;
+    // `br_if` on a local set from such a test earlier at the top level.
+    const c = body[k - 1];
+    if (c.op !== LOCAL_GET || induction.has(c.index!)) continue;
+    const set = lastWrite(body, start, k - 1, c.index!);
+    if (
+      set !== undefined && body[set].op === LOCAL_SET &&
+      testsInduction(body, start, set, induction, written)
+    ) return true;
   }
   return false;
 }
 
 /**
- * `x = x + s` or `x = x - s` ending at `k` (the `local.set|tee x`), where
- * the step `s` is a constant or a local the loop does not write.
+ * Whether `x = x + s` or `x = x - s` ends at `k` (the `local.set|tee x`),
+ * where the step `s` is a constant or a local the loop does not write: then
+ * the direction (+1 or -1 for a nonzero constant step, else 0), otherwise
+ * undefined.
  */
-function isStep(
+function stepDirection(
   body: readonly Instr[],
   start: number,
   k: number,
   x: number,
   written: ReadonlySet<number>,
-): boolean {
+): number | undefined {
   const op = body[k - 1]?.op;
-  if (k - 3 <= start || !isAddSub(op)) return false;
+  if (k - 3 <= start || !isAddSub(op)) return undefined;
   const a = body[k - 3], b = body[k - 2];
   const getX = (i: Instr) => i.op === LOCAL_GET && i.index === x;
   const step = (i: Instr) =>
     isConst(i) || (i.op === LOCAL_GET && !written.has(i.index!));
-  const commutes = op === 0x6a || op === 0x7c;
-  return (getX(a) && step(b)) || (commutes && step(a) && getX(b));
+  const add = op === 0x6a || op === 0x7c;
+  const s = getX(a) && step(b) ? b : add && step(a) && getX(b) ? a : undefined;
+  if (!s) return undefined;
+  if (!isConst(s)) return 0;
+  const v = BigInt(s.value!);
+  return v === 0n ? 0 : (v > 0n) === add ? 1 : -1;
+}
+
+/** The index of the last write to local `x` in (start, k), if any. */
+function lastWrite(
+  body: readonly Instr[],
+  start: number,
+  k: number,
+  x: number,
+): number | undefined {
+  for (let m = k - 1; m > start; m--) {
+    const op = body[m].op;
+    if ((op === LOCAL_SET || op === LOCAL_TEE) && body[m].index === x) {
+      return m;
+    }
+  }
+  return undefined;
 }
 
 /** A simple operand ending at `k`: what it is and where it starts. */
@@ -158,7 +195,7 @@ function operandEndingAt(
   body: readonly Instr[],
   start: number,
   k: number,
-  induction: ReadonlySet<number>,
+  induction: ReadonlyMap<number, number>,
   written: ReadonlySet<number>,
 ): Operand | undefined {
   if (k <= start) return undefined;
@@ -172,19 +209,23 @@ function operandEndingAt(
   }
   if (
     ins.op === LOCAL_TEE && induction.has(ins.index!) &&
-    isStep(body, start, k, ins.index!, written)
+    stepDirection(body, start, k, ins.index!, written) !== undefined
   ) {
     return { start: k - 3, induction: ins.index!, invariant: false };
   }
   return undefined;
 }
 
-/** Whether the `br_if` at `k` tests an induction local. */
+/**
+ * Whether the value consumed at `k` (a `br_if`, or the `local.set` of a
+ * condition) tests an induction local: against an invariant, or against
+ * another induction local moving the other way (`i < j` with `i++, j--`).
+ */
 function testsInduction(
   body: readonly Instr[],
   start: number,
   k: number,
-  induction: ReadonlySet<number>,
+  induction: ReadonlyMap<number, number>,
   written: ReadonlySet<number>,
 ): boolean {
   const cond = body[k - 1];
@@ -204,6 +245,11 @@ function testsInduction(
     written,
   );
   if (!left) return false;
+  if (left.induction !== undefined && right.induction !== undefined) {
+    const l = induction.get(left.induction)!;
+    const r = induction.get(right.induction)!;
+    return l !== 0 && l === -r;
+  }
   return (left.induction !== undefined && right.invariant) ||
     (right.induction !== undefined && left.invariant);
 }
