@@ -157,7 +157,7 @@ Deno.test({
     try {
       const native = `${dir}/fib-native`;
       await buildNative(cSourcePath("fib")!, native);
-      const args = ["31"];
+      const args = ["37"]; // long enough (about 0.3 s) for every delay below
       const oracle = await runExe(native, args, dir);
       assert.equal(oracle.code, 0);
       let seed = 12345;

@@ -166,7 +166,10 @@ function stepDirection(
   return v === 0n ? 0 : (v > 0n) === add ? 1 : -1;
 }
 
-/** The index of the last write to local `x` in (start, k), if any. */
+/**
+ * The index of the last write to local `x` before `k` in the same
+ * straight-line stretch (no block boundary between), if any.
+ */
 function lastWrite(
   body: readonly Instr[],
   start: number,
@@ -178,6 +181,7 @@ function lastWrite(
     if ((op === LOCAL_SET || op === LOCAL_TEE) && body[m].index === x) {
       return m;
     }
+    if (op === BLOCK || op === IF || op === END || op === 0x05) return;
   }
   return undefined;
 }

@@ -67,6 +67,37 @@ Deno.test("a counted call-free innermost loop has no poll", () => {
   );
 });
 
+Deno.test("a two-pointer loop (i++, j-- while i < j) has no poll", () => {
+  // fannkuch's flip loop as clang emits it: the test is kept in a local.
+  assert.deepEqual(
+    polled(fn(`(loop $l
+      (local.set $n (i32.load (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $n (i32.lt_s (local.get $i)
+        (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (local.get $n)))`)),
+    [false],
+  );
+  // Both moving up: not obviously bounded.
+  assert.deepEqual(
+    polled(fn(`(loop $l
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                          (local.get $j))))`)),
+    [true],
+  );
+  // The test's local set in a branch that may not run.
+  assert.deepEqual(
+    polled(fn(`(loop $l
+      (if (local.get $p) (then (local.set $n (i32.lt_s (local.get $i)
+        (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (local.get $n)))`)),
+    [true],
+  );
+});
+
 Deno.test("a count-down loop testing the counter itself has no poll", () => {
   assert.deepEqual(
     polled(fn(`(loop $l

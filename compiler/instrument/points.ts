@@ -65,6 +65,9 @@ export function typeLetter(t: ValType): string {
   return l;
 }
 
+/** The locals' letters per locals array (a function passes the same one). */
+const localLetters = new WeakMap<readonly ValType[], string>();
+
 /** A point's table entry from its saved locals' and stack values' types. */
 export function pointInfo(
   func: number,
@@ -73,13 +76,18 @@ export function pointInfo(
   locals: readonly ValType[],
   stack: readonly ValType[],
 ): PointInfo {
+  let letters = localLetters.get(locals);
+  if (letters === undefined) {
+    letters = locals.map(typeLetter).join("");
+    localLetters.set(locals, letters);
+  }
   return {
     func,
     offset,
     kind,
     numLocals: locals.length,
     numStack: stack.length,
-    types: [...locals, ...stack].map(typeLetter).join(""),
+    types: letters + stack.map(typeLetter).join(""),
   };
 }
 
