@@ -111,7 +111,7 @@ static void put_match(bit_writer *w, unsigned len, unsigned dist) {
 
 #define HASH_BITS 15
 #define WINDOW 32768u
-#define MAX_CHAIN 16
+#define MAX_CHAIN 4
 
 int gw_deflate(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len) {
   /* Fixed-code literals take at most 9 bits: this bound always holds. */
