@@ -172,7 +172,10 @@ Deno.test("compile: a shared module runs in a host that resolves the runtime dyn
     "-I",
     rt.includeDir,
     `${work}/host.c`,
+    // Modules need runtime symbols the host itself does not reference.
+    "-Wl,--whole-archive",
     rt.library,
+    "-Wl,--no-whole-archive",
     "-ldl",
     "-lm",
     "-lpthread",

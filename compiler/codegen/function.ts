@@ -104,6 +104,12 @@ export class FunctionTranslator {
   private mem0: llvm.Value | undefined;
   /** Checkpoint/restore instrumentation, when enabled. */
   private readonly cr: FunctionCheckpointing | undefined;
+  /**
+   * `inst->exec` and the call-depth counter found at entry, which every
+   * return path stores back; undefined in functions that make no calls
+   * (a leaf cannot recurse, so the limit counts only non-leaf frames).
+   */
+  private depthCounter: { exec: llvm.Value; onEntry: llvm.Value } | undefined;
 
   constructor(
     readonly mc: ModuleContext,
@@ -135,7 +141,11 @@ export class FunctionTranslator {
     for (let i = type.params.length; i < this.locals.length; i++) {
       this.b.CreateStore(this.zero(this.locals[i].type), this.locals[i].slot);
     }
-    this.callFn("gwp_enter", [this.inst]);
+    if (makesCalls(code.body)) {
+      const exec = this.loadPtr(this.inst, InstanceField.exec);
+      const onEntry = this.callFn("gwp_enter", [this.inst, exec]);
+      this.depthCounter = { exec, onEntry };
+    }
     this.cr?.entry(code.body[0]);
     this.migrationPoint("entry", code.body[0]);
     this.control.push({
@@ -229,6 +239,18 @@ export class FunctionTranslator {
   }
 
   // ---- helpers --------------------------------------------------------------
+
+  /**
+   * Restores the call-depth counter as a return does (before every `ret`,
+   * also the checkpoint save path's).
+   */
+  leaveFrame(): void {
+    const dc = this.depthCounter;
+    if (dc) {
+      const exec = this.loadPtr(this.inst, InstanceField.exec);
+      this.callFn("gwp_leave", [exec, dc.onEntry]);
+    }
+  }
 
   /** Calls a prelude helper or runtime function by name. */
   callFn(name: string, args: llvm.Value[]): llvm.Value {
@@ -424,7 +446,7 @@ export class FunctionTranslator {
       frame.results.forEach((t, i) => this.push(values[i], t));
       return;
     }
-    this.callFn("gwp_leave", [this.inst]);
+    this.leaveFrame();
     if (values.length === 0) this.b.CreateRetVoid();
     else if (values.length === 1) this.b.CreateRet(values[0]);
     else {
@@ -550,4 +572,9 @@ export class FunctionTranslator {
     const calleeInst = this.loadPtr(fr, FuncRefField.instance);
     return this.b.CreateCall(fnType, code, [calleeInst, ...args]);
   }
+}
+
+/** Whether a function body calls (call, call_indirect, return_call*). */
+function makesCalls(body: readonly Instr[]): boolean {
+  return body.some((ins) => ins.op >= 0x10 && ins.op <= 0x13);
 }

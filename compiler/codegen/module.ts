@@ -37,6 +37,13 @@ export interface CodegenOptions {
    * loop_polls.ts). Lower checkpoint latency, slower loops.
    */
   crPollAllLoops?: boolean;
+  /**
+   * The CPU the generated functions are tuned for (their "tune-cpu"
+   * attribute, which overrides the tuning of llc's `-mcpu`). Default
+   * "generic", as clang uses without `-mtune`: llc's x86-64-v2 tuning turns
+   * rotates into SHLD, several times slower on AMD Zen.
+   */
+  tuneCpu?: string;
 }
 
 /** The result of code generation. */
@@ -57,11 +64,6 @@ export function translateModule(
   module: Module,
   options: CodegenOptions,
 ): TranslatedModule {
-  const ctx = new llvm.LLVMContext();
-  const llvmModule = parsePrelude(ctx);
-  llvmModule.setTargetTriple(options.targetTriple);
-  llvmModule.setModuleIdentifier?.("godwit");
-
   const funcTypeIndices: number[] = [];
   const globalTypes: ValType[] = [];
   for (const imp of module.imports) {
@@ -77,17 +79,30 @@ export function translateModule(
     );
   }
 
-  const definedFuncs = module.functions.map((typeIndex, i) =>
-    llvm.Function.Create(
-      nativeFunctionType(
-        ctx,
-        checkType(module.types[typeIndex], numImportedFuncs + i),
-      ),
-      llvm.Function.LinkageTypes.InternalLinkage,
-      functionSymbol(module, numImportedFuncs + i),
-      llvmModule,
-    )
+  // The functions come from stub definitions in IR text, the only way to
+  // give them attributes with llvm-bindings; their bodies are replaced.
+  const symbols = module.functions.map((_, i) =>
+    functionSymbol(module, numImportedFuncs + i)
   );
+  const ctx = new llvm.LLVMContext();
+  const llvmModule = parsePrelude(
+    ctx,
+    functionStubsIR(
+      module.functions.map((typeIndex, i) =>
+        checkType(module.types[typeIndex], numImportedFuncs + i)
+      ),
+      symbols,
+      options.tuneCpu ?? "generic",
+    ),
+  );
+  llvmModule.setTargetTriple(options.targetTriple);
+  llvmModule.setModuleIdentifier?.("godwit");
+  const definedFuncs = symbols.map((name) => {
+    const fn = llvmModule.getFunction(name);
+    if (!fn) throw new Error(`internal error: function stub ${name} missing`);
+    fn.getEntryBlock().eraseFromParent();
+    return fn;
+  });
   const mc: ModuleContext = {
     ctx,
     llvmModule,
@@ -140,6 +155,42 @@ function checkType(t: FuncType, funcIndex: number): FuncType {
   }
   return t;
 }
+
+/**
+ * `define internal` stubs (body `unreachable`) of the defined functions with
+ * their native signatures and the tuning attribute.
+ */
+function functionStubsIR(
+  types: readonly FuncType[],
+  symbols: readonly string[],
+  tuneCpu: string,
+): string {
+  const valueType = (t: ValType) => irValueType[t] ?? "i8*";
+  const resultType = (results: readonly ValType[]) =>
+    results.length === 0
+      ? "void"
+      : results.length === 1
+      ? valueType(results[0])
+      : `{ ${results.map(valueType).join(", ")} }`;
+  const stubs = types.map((type, i) =>
+    `define internal ${resultType(type.results)} @"${symbols[i]}"(${
+      ["i8*", ...type.params.map(valueType)].join(", ")
+    }) #${STUB_ATTRS} {\n  unreachable\n}`
+  );
+  return `\n${stubs.join("\n")}\n` +
+    `attributes #${STUB_ATTRS} = { "tune-cpu"="${tuneCpu}" }\n`;
+}
+
+/** IR text of the value types (references are i8*). */
+const irValueType: Partial<Record<ValType, string>> = {
+  [ValType.I32]: "i32",
+  [ValType.I64]: "i64",
+  [ValType.F32]: "float",
+  [ValType.F64]: "double",
+};
+
+/** The attribute group number of the stubs (the prelude text uses none). */
+const STUB_ATTRS = 9000;
 
 /** A readable, unique symbol: `f<index>` plus the name-section name if any. */
 function functionSymbol(module: Module, funcIndex: number): string {

@@ -305,28 +305,28 @@ function runtimeSupport(): string {
     `  %${name}.p = getelementptr i8, i8* ${base}, i64 ${off}
   %${name}.q = bitcast i8* %${name}.p to i8**
   %${name} = load i8*, i8** %${name}.q, align 8`;
-  return `define internal void @gwp_enter(i8* %inst) ${ATTRS} {
-${ptr("%inst", 8, "exec")}
-  %dp = bitcast i8* %exec to i64*
+  // The call-depth counter: gwp_enter returns the value it found, and every
+  // return path stores that value back (calls are balanced; gw_call resets
+  // it after a trap), so leaving costs one store.
+  return `define internal i64 @gwp_enter(i8* %inst, i8* %exec) ${ATTRS} {
+  %dp.p = getelementptr i8, i8* %exec, i64 ${ExecField.depthLeft}
+  %dp = bitcast i8* %dp.p to i64*
   %d = load i64, i64* %dp, align 8
   %ex = icmp sle i64 %d, 0
   br i1 %ex, label %trap, label %ok
 ok:
   %d1 = sub i64 %d, 1
   store i64 %d1, i64* %dp, align 8
-  ret void
+  ret i64 %d
 trap:
   call void @gw_trap(i8* %inst, i32 ${TrapKind.CallStackExhausted})
   unreachable
 }
 
-define internal void @gwp_leave(i8* %inst) ${ATTRS} {
-${ptr("%inst", 8, "exec")}
+define internal void @gwp_leave(i8* %exec, i64 %d) ${ATTRS} {
   %dp.p = getelementptr i8, i8* %exec, i64 ${ExecField.depthLeft}
   %dp = bitcast i8* %dp.p to i64*
-  %d = load i64, i64* %dp, align 8
-  %d1 = add i64 %d, 1
-  store i64 %d1, i64* %dp, align 8
+  store i64 %d, i64* %dp, align 8
   ret void
 }
 
@@ -463,16 +463,20 @@ export const PRELUDE_IR: string = [
 ].join("\n\n") + "\n";
 
 /**
- * Parses the prelude into `ctx`; the result is the module that generated
- * functions are added to.
+ * Parses the prelude, followed by `extraIR` (more IR text, e.g. stub
+ * definitions carrying function attributes), into `ctx`; the result is the
+ * module that generated functions are added to.
  */
-export function parsePrelude(ctx: llvm.LLVMContext): llvm.Module {
+export function parsePrelude(
+  ctx: llvm.LLVMContext,
+  extraIR = "",
+): llvm.Module {
   const path = Deno.makeTempFileSync({
     prefix: "godwit-prelude-",
     suffix: ".ll",
   });
   try {
-    Deno.writeTextFileSync(path, PRELUDE_IR);
+    Deno.writeTextFileSync(path, PRELUDE_IR + extraIR);
     const diag = new llvm.SMDiagnostic();
     const module = llvm.parseIRFile(path, diag, ctx);
     if (!module) {

@@ -458,7 +458,7 @@ export class FunctionCheckpointing {
         this.b.CreateLoad(fx.llvmType(l.type), l.slot),
       )
     );
-    fx.callFn("gwp_leave", [fx.inst]);
+    fx.leaveFrame();
     const rt = fx.fn.getReturnType();
     if (rt.isVoidTy()) this.b.CreateRetVoid();
     else this.b.CreateRet(llvm.Constant.getNullValue(rt));
