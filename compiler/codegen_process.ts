@@ -21,6 +21,8 @@ import { CompileError } from "./link/toolchain.ts";
 /** What the driver asks of code generation. */
 export interface CodegenRequest {
   targetTriple: string;
+  /** CPU to tune for (function attribute "tune-cpu"); default generic. */
+  tuneCpu?: string;
   /** Emit checkpoint/restore instrumentation (migration points). */
   cr: boolean;
   /** Write LLVM IR text instead of bitcode. */
@@ -82,6 +84,7 @@ async function codegenHere(
   const { translateModule } = await import("./codegen/module.ts");
   const translated = translateModule(module, {
     targetTriple: request.targetTriple,
+    tuneCpu: request.tuneCpu,
     cr: request.cr,
   });
   if (request.text) Deno.writeTextFileSync(output, translated.printIR());

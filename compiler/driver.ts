@@ -221,6 +221,11 @@ export async function compile(
       () =>
         runCodegen(wasm, module, textOnly ? opts.output : bitcode, {
           targetTriple: TARGET_TRIPLES[target],
+          // An explicit --cpu also tunes for it; the default CPUs (and
+          // "native", which only llc resolves) tune generic.
+          tuneCpu: options.cpu && options.cpu !== "native"
+            ? options.cpu
+            : "generic",
           cr: opts.cr,
           text: textOnly,
         }, temp),

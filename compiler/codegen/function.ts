@@ -105,11 +105,13 @@ export class FunctionTranslator {
   /** Checkpoint/restore instrumentation, when enabled. */
   private readonly cr: FunctionCheckpointing | undefined;
   /**
-   * `inst->exec` and the call-depth counter found at entry, which every
-   * return path stores back; undefined in functions that make no calls
-   * (a leaf cannot recurse, so the limit counts only non-leaf frames).
+   * The call-depth counter found at entry, which every return path stores
+   * back; undefined in functions that make no calls (a leaf cannot recurse,
+   * so the limit counts only non-leaf frames).
    */
-  private depthCounter: { exec: llvm.Value; onEntry: llvm.Value } | undefined;
+  private depthOnEntry: llvm.Value | undefined;
+  /** `inst->exec` as loaded at entry (with C/R it stays in a register). */
+  private execOnEntry: llvm.Value | undefined;
 
   constructor(
     readonly mc: ModuleContext,
@@ -142,9 +144,11 @@ export class FunctionTranslator {
       this.b.CreateStore(this.zero(this.locals[i].type), this.locals[i].slot);
     }
     if (makesCalls(code.body)) {
-      const exec = this.loadPtr(this.inst, InstanceField.exec);
-      const onEntry = this.callFn("gwp_enter", [this.inst, exec]);
-      this.depthCounter = { exec, onEntry };
+      this.execOnEntry = this.loadPtr(this.inst, InstanceField.exec);
+      this.depthOnEntry = this.callFn("gwp_enter", [
+        this.inst,
+        this.execOnEntry,
+      ]);
     }
     this.cr?.entry(code.body[0]);
     this.migrationPoint("entry", code.body[0]);
@@ -245,11 +249,13 @@ export class FunctionTranslator {
    * also the checkpoint save path's).
    */
   leaveFrame(): void {
-    const dc = this.depthCounter;
-    if (dc) {
-      const exec = this.loadPtr(this.inst, InstanceField.exec);
-      this.callFn("gwp_leave", [exec, dc.onEntry]);
-    }
+    if (!this.depthOnEntry) return;
+    // Without C/R, reloading inst->exec is cheaper than keeping it in a
+    // callee-saved register across the calls; C/R keeps it there anyway.
+    const exec = this.cr
+      ? this.execOnEntry!
+      : this.loadPtr(this.inst, InstanceField.exec);
+    this.callFn("gwp_leave", [exec, this.depthOnEntry]);
   }
 
   /** Calls a prelude helper or runtime function by name. */

@@ -201,3 +201,61 @@ Deno.test(
     );
   }),
 );
+
+Deno.test(
+  "functions are tuned like clang's default (rotates are ROL, not SHLD); leaves skip the depth counter",
+  withDir((dir) => {
+    const module = decodeModule(wat2wasm(
+      dir,
+      `(module
+  (func $rot (export "rot") (param i32) (result i32)
+    (i32.xor (i32.rotl (local.get 0) (i32.const 7)) (i32.rotr (local.get 0) (i32.const 3))))
+  (func $rec (export "rec") (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (call $rec (i32.sub (local.get 0) (i32.const 1)))) (else (call $rot (i32.const 5)))))
+  (func $pair (param f64 externref) (result i64 funcref) (i64.const 1) (ref.null func)))`,
+    ));
+    const ir = (tuneCpu?: string) =>
+      translateModule(module, {
+        targetTriple: "x86_64-pc-linux-gnu",
+        cr: false,
+        tuneCpu,
+      });
+    // Every defined function (any signature) carries the tuning attribute.
+    const text = ir().printIR();
+    const defs = [
+      ...text.matchAll(/^define internal .*? @"?(f\d+)[^#]*#(\d+)/gm),
+    ]
+      .filter((m) => /^f\d+$/.test(m[1]));
+    assert.deepEqual(defs.map((m) => m[1]), ["f0", "f1", "f2"]);
+    for (const m of defs) {
+      const group = text.match(
+        new RegExp(`^attributes #${m[2]} = \\{.*\\}`, "m"),
+      );
+      assert.match(group?.[0] ?? "", /"tune-cpu"="generic"/, m[1]);
+    }
+    assert.match(ir("znver3").printIR(), /"tune-cpu"="znver3"/);
+    // Only the function that calls counts call depth.
+    const body = (name: string) => {
+      const start = text.search(
+        new RegExp(`^define internal .*? @"?${name}"?\\(`, "m"),
+      );
+      return text.slice(start, text.indexOf("\n}\n", start));
+    };
+    assert.ok(!/@gwp_enter/.test(body("f0")));
+    assert.ok(/@gwp_enter/.test(body("f1")));
+    assert.ok(!/@gwp_enter/.test(body("f2")));
+    // llc with the driver's default -mcpu would otherwise emit SHLD for rotates.
+    ir().writeBitcode(`${dir}/m.bc`);
+    const r = new Deno.Command("sh", {
+      args: [
+        "-c",
+        `opt -O2 ${dir}/m.bc | llc -O2 -mtriple=x86_64-pc-linux-gnu -mcpu=x86-64-v2 -o -`,
+      ],
+    }).outputSync();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    const asm = new TextDecoder().decode(r.stdout);
+    assert.ok(/\t(rol|ror)l\t/.test(asm), asm);
+    assert.ok(!/\tshld/.test(asm), asm);
+  }),
+);
