@@ -223,21 +223,7 @@ function buildTrampoline(
   type: FuncType,
   index: number,
 ): llvm.Function {
-  const i8p = llvm.Type.getInt8PtrTy(ctx);
-  const ft = llvm.FunctionType.get(llvm.Type.getVoidTy(ctx), [
-    i8p,
-    i8p,
-    i8p,
-    i8p,
-  ], false);
-  const f = llvm.Function.Create(
-    ft,
-    llvm.Function.LinkageTypes.InternalLinkage,
-    `gw_tramp${index}`,
-    m,
-  );
-  const b = new llvm.IRBuilder(ctx);
-  b.SetInsertPoint(llvm.BasicBlock.Create(ctx, "entry", f));
+  const { f, b } = trampolineShell(ctx, m, index);
   const slot = (base: llvm.Value, k: number, t: ValType) =>
     b.CreateBitCast(
       b.CreateGEP(b.getInt8Ty(), base, b.getInt64(GW_VALUE_SIZE * k)),
@@ -265,13 +251,27 @@ function unsupportedTrampoline(
   m: llvm.Module,
   index: number,
 ): llvm.Function {
+  const { f, b } = trampolineShell(ctx, m, index);
+  b.CreateCall(m.getFunction("gw_trap")!, [f.getArg(1), b.getInt32(1)]);
+  b.CreateUnreachable();
+  return f;
+}
+
+/**
+ * An empty trampoline `void gw_tramp<index>(i8* code, i8* inst, i8* args,
+ * i8* results)` (see gw_trampoline in godwit.h) with a builder at its entry.
+ */
+function trampolineShell(
+  ctx: llvm.LLVMContext,
+  m: llvm.Module,
+  index: number,
+): { f: llvm.Function; b: llvm.IRBuilder } {
   const i8p = llvm.Type.getInt8PtrTy(ctx);
-  const ft = llvm.FunctionType.get(llvm.Type.getVoidTy(ctx), [
-    i8p,
-    i8p,
-    i8p,
-    i8p,
-  ], false);
+  const ft = llvm.FunctionType.get(
+    llvm.Type.getVoidTy(ctx),
+    [i8p, i8p, i8p, i8p],
+    false,
+  );
   const f = llvm.Function.Create(
     ft,
     llvm.Function.LinkageTypes.InternalLinkage,
@@ -280,7 +280,5 @@ function unsupportedTrampoline(
   );
   const b = new llvm.IRBuilder(ctx);
   b.SetInsertPoint(llvm.BasicBlock.Create(ctx, "entry", f));
-  b.CreateCall(m.getFunction("gw_trap")!, [f.getArg(1), b.getInt32(1)]);
-  b.CreateUnreachable();
-  return f;
+  return { f, b };
 }

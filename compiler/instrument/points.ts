@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { ValType } from "../wasm/types.ts";
+import type { ValType } from "../wasm/types.ts";
+import { typeLetter } from "../wasm/module_info.ts";
 
 /** `GW_POINT_*` values of runtime/godwit.h. */
 export const PointKind = {
@@ -46,24 +47,8 @@ export interface PointInfo {
   types: string;
 }
 
-const LETTERS: Record<number, string> = {
-  [ValType.I32]: "i",
-  [ValType.I64]: "I",
-  [ValType.F32]: "f",
-  [ValType.F64]: "F",
-  [ValType.V128]: "v",
-  [ValType.FuncRef]: "r",
-  [ValType.ExternRef]: "e",
-};
-
 /** The `type_sigs` letter of a value type. */
-export function typeLetter(t: ValType): string {
-  const l = LETTERS[t];
-  if (l === undefined) {
-    throw new Error(`unknown value type 0x${(t as number).toString(16)}`);
-  }
-  return l;
-}
+export { typeLetter };
 
 /** The locals' letters per locals array (a function passes the same one). */
 const localLetters = new WeakMap<readonly ValType[], string>();

@@ -12,6 +12,7 @@
  */
 
 import type { PointInfo } from "../instrument/points.ts";
+import { typeLetter } from "../wasm/module_info.ts";
 import {
   type ConstExpr,
   ExternKind,
@@ -20,29 +21,12 @@ import {
   ValType,
 } from "../wasm/types.ts";
 
-/** Letters of `type_sigs` per value type, as godwit.h defines them. */
-const SIG_LETTERS: Record<number, string> = {
-  [ValType.I32]: "i",
-  [ValType.I64]: "I",
-  [ValType.F32]: "f",
-  [ValType.F64]: "F",
-  [ValType.V128]: "v",
-  [ValType.FuncRef]: "r",
-  [ValType.ExternRef]: "e",
-};
-
 /** The signature string of a function type: "params:results" ("ii:I"). */
 export function typeSignature(
   type: { params: readonly number[]; results: readonly number[] },
 ): string {
   const letters = (types: readonly number[]) =>
-    types.map((t) => {
-      const letter = SIG_LETTERS[t];
-      if (letter === undefined) {
-        throw new Error(`unknown value type 0x${t.toString(16)}`);
-      }
-      return letter;
-    }).join("");
+    types.map((t) => typeLetter(t as ValType)).join("");
   return `${letters(type.params)}:${letters(type.results)}`;
 }
 

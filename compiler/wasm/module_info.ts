@@ -13,6 +13,7 @@ import {
   type MemoryType,
   type Module,
   type TableType,
+  ValType,
 } from "./types.ts";
 
 function countImports(m: Module, kind: ExternKind): number {
@@ -258,4 +259,26 @@ defineNames(
  */
 export function opcodeName(op: number): string {
   return NAMES.get(op) ?? `<unknown opcode 0x${op.toString(16)}>`;
+}
+
+const TYPE_LETTERS: Record<number, string> = {
+  [ValType.I32]: "i",
+  [ValType.I64]: "I",
+  [ValType.F32]: "f",
+  [ValType.F64]: "F",
+  [ValType.V128]: "v",
+  [ValType.FuncRef]: "r",
+  [ValType.ExternRef]: "e",
+};
+
+/**
+ * The letter of a value type in godwit.h's signature strings (`type_sigs`,
+ * `gw_point_desc.types`): i I f F v r e.
+ */
+export function typeLetter(t: ValType): string {
+  const letter = TYPE_LETTERS[t];
+  if (letter === undefined) {
+    throw new Error(`unknown value type 0x${(t as number).toString(16)}`);
+  }
+  return letter;
 }
