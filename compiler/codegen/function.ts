@@ -89,6 +89,17 @@ export interface ControlFrame {
 /** Translation state of one defined function. */
 export class FunctionTranslator {
   readonly b: llvm.IRBuilder;
+  /**
+   * The LLVM types translate_operator uses, made once per function: each
+   * llvm-bindings call wraps a new JS object, which is costly per instruction.
+   */
+  readonly types: {
+    i32: llvm.IntegerType;
+    i64: llvm.IntegerType;
+    f32: llvm.Type;
+    f64: llvm.Type;
+    ptr: llvm.PointerType;
+  };
   readonly ctx: llvm.LLVMContext;
   readonly fn: llvm.Function;
   readonly inst: llvm.Value;
@@ -120,6 +131,13 @@ export class FunctionTranslator {
   ) {
     this.ctx = mc.ctx;
     this.b = new llvm.IRBuilder(mc.ctx);
+    this.types = {
+      i32: this.b.getInt32Ty(),
+      i64: this.b.getInt64Ty(),
+      f32: this.b.getFloatTy(),
+      f64: this.b.getDoubleTy(),
+      ptr: this.b.getInt8PtrTy(),
+    };
     this.allocaBuilder = new llvm.IRBuilder(mc.ctx);
     this.fn = mc.definedFuncs[funcIndex - mc.numImportedFuncs];
     this.inst = this.fn.getArg(0);

@@ -17,11 +17,7 @@ const { I32, I64, F32, F64, FuncRef } = ValType;
 /** Emits the code of one reachable instruction (or the else/end of a dead one). */
 export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
   const b = fx.b;
-  const i32 = b.getInt32Ty(),
-    i64 = b.getInt64Ty(),
-    f32 = b.getFloatTy(),
-    f64 = b.getDoubleTy();
-  const ptr = b.getInt8PtrTy();
+  const { i32, i64, f32, f64, ptr } = fx.types;
 
   /** Binary operator built with the IRBuilder. */
   const bin = (t: ValType, f: (x: llvm.Value, y: llvm.Value) => llvm.Value) => {
