@@ -5,6 +5,7 @@
  * codes, messages and option handling.
  */
 import assert from "node:assert/strict";
+import { type CommandResult, runCommand } from "./tests/command.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,26 +25,14 @@ const coreSources = [
 ].map((f) => join(runtimeDir, f));
 const cflags = ["-Wall", "-Wextra", "-Werror", "-O2", "-std=gnu11"];
 
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type RunResult = CommandResult;
 
-async function run(cmd: string, args: string[]): Promise<RunResult> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    stdout: "piped",
-    stderr: "piped",
+/** Commands run with only PATH from the environment. */
+function run(cmd: string, args: string[]): Promise<RunResult> {
+  return runCommand(cmd, args, {
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
     clearEnv: true,
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
+  });
 }
 
 async function cc(output: string, inputs: string[], extra: string[] = []) {

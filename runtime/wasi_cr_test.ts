@@ -8,6 +8,7 @@
  * monotonic clock.
  */
 import assert from "node:assert/strict";
+import { runCommand } from "./tests/command.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,19 +31,7 @@ const sources = [
   "wasi_state.c",
 ].map((f) => join(runtimeDir, f));
 
-async function run(cmd: string, args: string[]) {
-  const out = await new Deno.Command(cmd, {
-    args,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
-}
+const run = runCommand;
 
 Deno.test("WASI checkpoint/restore: state round trip, blocking calls give way", async () => {
   const dir = await Deno.makeTempDir({ prefix: "gw_wasi_cr_" });

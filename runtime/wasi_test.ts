@@ -8,6 +8,7 @@
  *   identical directory trees, and every sandbox escape must fail.
  */
 import assert from "node:assert/strict";
+import { runCommand } from "./tests/command.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,24 +27,8 @@ const stubs = join(runtimeDir, "tests", "wasi_stubs.c");
 const wasm2cRuntime = "/usr/share/wabt/wasm2c";
 
 /** Runs a command; returns its exit code and output. */
-async function run(
-  cmd: string,
-  args: string[],
-  cwd?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
+function run(cmd: string, args: string[], cwd?: string) {
+  return runCommand(cmd, args, { cwd });
 }
 
 /** Runs a command that must succeed (a build step). */
