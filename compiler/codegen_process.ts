@@ -26,6 +26,8 @@ export interface CodegenRequest {
   tuneCpu?: string;
   /** Emit checkpoint/restore instrumentation (migration points). */
   cr: boolean;
+  /** With `cr`: poll at every migration point (CompileOptions). */
+  crPollEverywhere?: boolean;
   /** Write LLVM IR text instead of bitcode. */
   text: boolean;
 }
@@ -99,6 +101,7 @@ async function codegenHere(
     targetTriple: request.targetTriple,
     tuneCpu: request.tuneCpu,
     cr: request.cr,
+    crPollEverywhere: request.crPollEverywhere,
   });
   if (request.text) Deno.writeTextFileSync(output, translated.printIR());
   else translated.writeBitcode(output);

@@ -67,6 +67,12 @@ export interface CompileOptions {
    * `false` is the `--no-cr` build (for comparison; it cannot checkpoint).
    */
   cr?: boolean;
+  /**
+   * With `cr`: poll at every migration point, not only where the default
+   * policy does (compiler/instrument/poll_policy.ts), so that a checkpoint
+   * can be taken at each one. For the spec harness's `--cr`; slower.
+   */
+  crPollEverywhere?: boolean;
   /** Called with the name of each stage as it starts. */
   onProgress?: (stage: string) => void;
 }
@@ -101,6 +107,7 @@ interface ResolvedOptions {
   cpu: string;
   cacheDir: string;
   cr: boolean;
+  crPollEverywhere: boolean;
 }
 
 function resolveOptions(options: CompileOptions): ResolvedOptions {
@@ -131,6 +138,7 @@ function resolveOptions(options: CompileOptions): ResolvedOptions {
     cpu: options.cpu ?? DEFAULT_CPUS[target],
     cacheDir: options.cacheDir ?? defaultCacheDir(),
     cr: options.cr ?? true,
+    crPollEverywhere: options.crPollEverywhere ?? false,
   };
 }
 
@@ -227,6 +235,7 @@ export async function compile(
             ? options.cpu
             : "generic",
           cr: opts.cr,
+          crPollEverywhere: opts.crPollEverywhere,
           text: textOnly,
         }, temp),
     );

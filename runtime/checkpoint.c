@@ -24,9 +24,10 @@
 
 #include "snapshot_internal.h"
 
-#define REQ_PENDING 1ull
-#define REQ_COUNT 2ull
-#define REQ_ACTIVE 4ull
+/* All at or above GW_CR_REQUEST_MIN (see godwit.h for why). */
+#define REQ_PENDING (GW_CR_REQUEST_MIN << 0)
+#define REQ_COUNT (GW_CR_REQUEST_MIN << 1)
+#define REQ_ACTIVE (GW_CR_REQUEST_MIN << 2)
 
 enum { TRIGGER_NONE, TRIGGER_SIGNAL, TRIGGER_TIMER };
 
@@ -55,7 +56,33 @@ typedef struct gw_cr_state {
   uint64_t timer_epoch; /* bumped (under timer_lock) when a checkpoint ends */
   int import_points;    /* 0 unknown, 1 the module has IMPORT_CALL points, -1 not */
   char error[256];
+  /* GODWIT_CR_STATS: CLOCK_MONOTONIC seconds of each phase (0: unset). */
+  int stats;
+  volatile double requested_at; /* set by the trigger (signal handler too) */
+  double point_at;              /* the point that started unwinding */
+  double restored_read, restored_decoded; /* restore: file read, loaded */
 } gw_cr_state;
+
+/* ---- GODWIT_CR_STATS ---------------------------------------------------- */
+
+/* CLOCK_MONOTONIC in seconds (async-signal-safe). */
+static double now_seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* When the process started running code (before main), for "start to
+ * resumed execution". */
+static double process_started;
+__attribute__((constructor)) static void note_process_start(void) {
+  process_started = now_seconds();
+}
+
+static int stats_enabled(void) {
+  const char *v = getenv("GODWIT_CR_STATS");
+  return v != NULL && *v != 0 && strcmp(v, "0") != 0;
+}
 
 /* The exec a checkpoint signal is for (signals are process-wide). */
 static gw_exec *volatile signal_exec;
@@ -75,6 +102,7 @@ static gw_cr_state *state_of(gw_exec *exec) {
     pthread_cond_init(&st->timer_wake, NULL);
     st->path = strdup("godwit.snapshot");
     st->cfg.signal = -1;
+    st->stats = stats_enabled();
     exec->cr = st;
   }
   return exec->cr;
@@ -115,7 +143,11 @@ static void on_checkpoint_signal(int sig) {
   gw_exec *exec = signal_exec;
   if (exec == NULL) return;
   gw_cr_state *st = exec->cr;
-  if (st != NULL) st->trigger = TRIGGER_SIGNAL;
+  if (st != NULL) {
+    st->trigger = TRIGGER_SIGNAL;
+    if (st->stats && !(exec->cr_request & REQ_PENDING))
+      st->requested_at = now_seconds();
+  }
   set_bits(exec, REQ_PENDING);
 }
 
@@ -140,6 +172,7 @@ static void *timer_main(void *p) {
     if (st->timer_stop) break;
     if (epoch != st->timer_epoch) continue; /* a checkpoint ended: restart */
     st->trigger = TRIGGER_TIMER;
+    if (st->stats) st->requested_at = now_seconds();
     set_bits(exec, REQ_PENDING);
     /* Wait for that checkpoint to happen before arming the next one. */
     while (!st->timer_stop && epoch == st->timer_epoch)
@@ -248,6 +281,7 @@ static void begin_unwind(gw_exec *exec, gw_cr_state *st, gw_instance *inst) {
   drop_rewind(st); /* values of the last restore were consumed long ago */
   st->inst = inst;
   st->error[0] = 0;
+  if (st->stats) st->point_at = now_seconds();
   exec->cr_mode = GW_CR_UNWINDING;
 }
 
@@ -265,6 +299,7 @@ int32_t gw_cr_poll(gw_instance *inst, uint32_t point) {
       clear_bits(exec, REQ_COUNT);
       st->trigger = TRIGGER_NONE;
       st->reason = "countdown";
+      if (st->stats) st->requested_at = now_seconds();
       set_bits(exec, REQ_PENDING);
     }
   }
@@ -353,7 +388,18 @@ uint32_t gw_cr_resume(gw_instance *inst, uint32_t func, gw_value **slots) {
      * REQ_ACTIVE stays set: the resume path may still have to pass loop
      * headers, whose slow path dispatches it; the next gw_cr_poll clears it. */
     exec->cr_mode = GW_CR_NORMAL;
+    if (st->stats && st->restored_decoded > 0) {
+      double t = now_seconds();
+      fprintf(stderr,
+              "godwit: cr-stats: restore: file read %.4f s after process "
+              "start, validate+decompress %.4f s, resumed %.4f s after "
+              "process start\n",
+              st->restored_read - process_started,
+              st->restored_decoded - st->restored_read, t - process_started);
+      st->restored_decoded = 0;
+    }
   }
+  exec->cr_dispatch = (int32_t)f->point; /* loop headers dispatch on it */
   return f->point;
 }
 
@@ -378,12 +424,33 @@ int gw_cr_finish_unwind(gw_exec *exec, gw_instance *inst, char *err,
                            .points_reached = st->count};
   uint8_t *bytes;
   size_t len;
+  double unwound_at = st->stats ? now_seconds() : 0;
   if (gw_snapshot_encode(inst, st->frames, st->num_frames, &meta, &st->hooks,
                          &bytes, &len, err, n) != 0)
     return -1;
+  double encoded_at = st->stats ? now_seconds() : 0;
   int r = gw_snapshot_write_file(st->path, bytes, len, err, n);
   free(bytes);
   if (r == 0) st->snapshots++;
+  if (r == 0 && st->stats) {
+    double t = now_seconds();
+    /* Without a recorded request (a blocking call gave way), the
+     * request is timed from the point. */
+    double requested =
+        st->requested_at > 0 ? st->requested_at : st->point_at;
+    uint64_t mem = 0;
+    for (uint32_t i = 0; i < inst->module->num_memories; i++)
+      mem += inst->memories[i]->pages * (uint64_t)GW_PAGE_SIZE;
+    fprintf(stderr,
+            "godwit: cr-stats: checkpoint: request->point %.4f s, unwind "
+            "%.4f s, serialize+compress %.4f s, write+fsync %.4f s, "
+            "request->durable %.4f s; memory %llu bytes, snapshot %zu "
+            "bytes\n",
+            st->point_at - requested, unwound_at - st->point_at,
+            encoded_at - unwound_at, t - encoded_at, t - requested,
+            (unsigned long long)mem, len);
+  }
+  st->requested_at = 0;
   if (st->timer_running) {
     pthread_mutex_lock(&st->timer_lock);
     st->timer_epoch++;
@@ -423,6 +490,7 @@ int gw_cr_restore_bytes(gw_exec *exec, gw_instance *inst,
   if (gw_snapshot_decode(inst, bytes, len, &st->hooks, &frames, &num_frames,
                          err, n) != 0)
     return -1;
+  if (st->stats) st->restored_decoded = now_seconds();
   drop_frames(st);
   st->frames = frames;
   st->num_frames = st->cap_frames = num_frames;
@@ -451,6 +519,8 @@ int gw_cr_restore(gw_exec *exec, gw_instance *inst, const char *path,
     return -1;
   }
   fclose(f);
+  gw_cr_state *st = state_of(exec);
+  if (st != NULL && st->stats) st->restored_read = now_seconds();
   int r = gw_cr_restore_bytes(exec, inst, bytes, len, err, n);
   if (r != 0) {
     char inner[512];

@@ -30,6 +30,7 @@ gw_exec *gw_current_exec(void) { return current_exec; }
 
 void gw_exec_init(gw_exec *exec, int64_t depth_limit) {
   memset(exec, 0, sizeof *exec);
+  if (depth_limit > GW_MAX_CALL_DEPTH) depth_limit = GW_MAX_CALL_DEPTH;
   exec->depth_left = depth_limit;
   exec->depth_limit = depth_limit;
 }

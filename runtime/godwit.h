@@ -68,15 +68,24 @@ typedef struct gw_funcref {
 
 /* ---- Execution context (one per thread running Wasm) ------------------- */
 
+/* The largest call-depth limit. Every nonzero value of cr_request is above
+ * it, so generated code tests "depth used up or request" at a function entry
+ * with one signed compare, depth_left <= cr_request. */
+#define GW_MAX_CALL_DEPTH (1ll << 40)
+#define GW_CR_REQUEST_MIN (1ull << 56)
+
 typedef struct gw_exec {
   int64_t depth_left;          /* 0: calls left before "call stack exhausted" */
-  volatile uint64_t cr_request; /* 8: nonzero: migration points take the slow
-                                   path (a checkpoint is requested, counted, or
-                                   under way); a signal handler only sets it */
+  volatile uint64_t cr_request; /* 8: 0, or >= GW_CR_REQUEST_MIN: migration
+                                   points take the slow path (a checkpoint is
+                                   requested, counted, or under way); a signal
+                                   handler only sets it */
   uint64_t cr_mode;            /* 16: GW_CR_NORMAL/UNWINDING/REWINDING */
   void *trap_jmp;              /* 24: sigjmp_buf * of the innermost gw_call */
   int32_t trap_kind;           /* 32: set before jumping to trap_jmp */
-  int32_t pad;
+  int32_t cr_dispatch;         /* 36: the point a resume is on its way to
+                                  (set by gw_cr_resume, cleared by the point's
+                                  resume block; loop headers dispatch on it) */
   int64_t depth_limit;         /* 40: the configured limit */
   void *cr;                    /* 48: checkpoint/restore state (runtime-private) */
 } gw_exec;

@@ -240,7 +240,9 @@ static int parse_depth(const char *s, int64_t *out) {
   char *end;
   errno = 0;
   long long v = strtoll(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < 1) return -1;
+  if (errno != 0 || end == s || *end != '\0' || v < 1 ||
+      v > GW_MAX_CALL_DEPTH)
+    return -1;
   *out = v;
   return 0;
 }

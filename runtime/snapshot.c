@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +296,52 @@ static uint64_t get_u64(const uint8_t *p) {
   return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
 }
 
+/* A run of non-zero pages, compressed as one zlib stream. */
+typedef struct page_chunk {
+  const uint8_t *data;
+  uint64_t page, count;
+  uint8_t *z;
+  size_t zlen;
+  int failed;
+} page_chunk;
+
+/* Pages per stream: runs are cut into chunks this long so that the
+ * compressor threads share the work (and restore could too). */
+#define CHUNK_PAGES 32u
+
+typedef struct compress_work {
+  page_chunk *chunks;
+  size_t num_chunks;
+  size_t next; /* taken atomically */
+} compress_work;
+
+static void *compress_chunks(void *p) {
+  compress_work *work = p;
+  for (;;) {
+    size_t c = __atomic_fetch_add(&work->next, 1, __ATOMIC_RELAXED);
+    if (c >= work->num_chunks) return NULL;
+    page_chunk *k = &work->chunks[c];
+    k->failed = gw_deflate(k->data, k->count * GW_PAGE_SIZE, &k->z,
+                           &k->zlen) != 0;
+  }
+}
+
+/* Compresses every chunk, on up to one thread per online CPU (the
+ * checkpoint's latency is mostly this). */
+static void compress_all(page_chunk *chunks, size_t num_chunks) {
+  compress_work work = {.chunks = chunks, .num_chunks = num_chunks};
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t helpers = cpus > 1 ? (size_t)(cpus > 8 ? 8 : cpus) - 1 : 0;
+  if (helpers > num_chunks / 2) helpers = num_chunks / 2;
+  pthread_t threads[8];
+  size_t started = 0;
+  for (; started < helpers; started++)
+    if (pthread_create(&threads[started], NULL, compress_chunks, &work) != 0)
+      break;
+  compress_chunks(&work);
+  for (size_t t = 0; t < started; t++) pthread_join(threads[t], NULL);
+}
+
 /* Memory i: size, then ranges of non-zero pages, each a zlib stream. */
 static int write_memory(gw_json_writer *w, byte_buf *blob, gw_instance *inst,
                         uint32_t i, char *err, size_t n) {
@@ -311,6 +358,9 @@ static int write_memory(gw_json_writer *w, byte_buf *blob, gw_instance *inst,
   gw_jw_string(w, "zlib");
   gw_jw_key(w, "ranges");
   gw_jw_begin_array(w);
+  page_chunk *chunks = NULL;
+  size_t num_chunks = 0, cap_chunks = 0;
+  int r = 0;
   uint64_t page = 0;
   while (page < mem->pages) {
     if (page_is_zero(mem->base + page * GW_PAGE_SIZE)) {
@@ -318,32 +368,47 @@ static int write_memory(gw_json_writer *w, byte_buf *blob, gw_instance *inst,
       continue;
     }
     uint64_t first = page;
-    while (page < mem->pages &&
+    while (page < mem->pages && page - first < CHUNK_PAGES &&
            !page_is_zero(mem->base + page * GW_PAGE_SIZE))
       page++;
-    uint8_t *z;
-    size_t zlen;
-    if (gw_deflate(mem->base + first * GW_PAGE_SIZE,
-                   (page - first) * GW_PAGE_SIZE, &z, &zlen) != 0) {
-      snprintf(err, n, "out of memory while compressing memory %u", i);
-      return -1;
+    if (num_chunks == cap_chunks) {
+      size_t cap = cap_chunks ? 2 * cap_chunks : 64;
+      page_chunk *more = realloc(chunks, cap * sizeof *chunks);
+      if (more == NULL) {
+        r = -1;
+        break;
+      }
+      chunks = more;
+      cap_chunks = cap;
+    }
+    chunks[num_chunks++] = (page_chunk){
+        .data = mem->base + first * GW_PAGE_SIZE, .page = first,
+        .count = page - first};
+  }
+  if (r == 0) compress_all(chunks, num_chunks);
+  for (size_t c = 0; c < num_chunks && r == 0; c++) {
+    page_chunk *k = &chunks[c];
+    if (k->failed) {
+      r = -1;
+      break;
     }
     gw_jw_begin_object(w);
     gw_jw_key(w, "page");
-    gw_jw_uint(w, first);
+    gw_jw_uint(w, k->page);
     gw_jw_key(w, "count");
-    gw_jw_uint(w, page - first);
+    gw_jw_uint(w, k->count);
     gw_jw_key(w, "offset");
     gw_jw_uint(w, blob->len);
     gw_jw_key(w, "length");
-    gw_jw_uint(w, zlen);
+    gw_jw_uint(w, k->zlen);
     gw_jw_end_object(w);
-    int r = buf_append(blob, z, zlen);
-    free(z);
-    if (r != 0) {
-      snprintf(err, n, "out of memory while writing memory %u", i);
-      return -1;
-    }
+    r = buf_append(blob, k->z, k->zlen);
+  }
+  for (size_t c = 0; c < num_chunks; c++) free(chunks[c].z);
+  free(chunks);
+  if (r != 0) {
+    snprintf(err, n, "out of memory while compressing memory %u", i);
+    return -1;
   }
   gw_jw_end_array(w);
   gw_jw_end_object(w);

@@ -65,7 +65,28 @@ static const uint8_t DIST_EXTRA[30] = {0, 0, 0, 0, 1, 1, 2,  2,  3,  3,
                                        4, 4, 5, 5, 6, 6, 7,  7,  8,  8,
                                        9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
-/* ---- Compressor --------------------------------------------------------- */
+/* ---- Compressor ----------------------------------------------------------
+ *
+ * Built for speed on memory images (a checkpoint's latency is mostly this):
+ * greedy LZ77 with one hash probe per position and no chains, then each
+ * block of about 64 KiB is written with whichever of dynamic Huffman codes
+ * (fitted to that block), fixed codes or a stored copy is smallest, all
+ * three computed exactly from the symbol counts. Incompressible data (float
+ * arrays, random bytes) thus costs at most 5 bytes per 64 KiB, and skewed
+ * bytes (zeros, exponent bytes) get short codes even where nothing repeats.
+ * Numbers and the alternatives measured: docs/snapshot.md.
+ */
+
+#define HASH_BITS 16
+#define WINDOW 32768u
+#define MIN_MATCH 4 /* the hash covers 4 bytes */
+#define MAX_MATCH 258
+/* Input bytes after which a block ends; its last match may run on, so a
+ * block is at most 65535 bytes: one stored chunk when stored. */
+#define BLOCK_INPUT (65535u - MAX_MATCH + 1u)
+#define LITLEN_SYMS 286
+#define DIST_SYMS 30
+#define CLEN_SYMS 19
 
 typedef struct bit_writer {
   uint8_t *out;
@@ -74,114 +95,442 @@ typedef struct bit_writer {
   int count;
 } bit_writer;
 
-static void put_bits(bit_writer *w, uint32_t value, int n) {
+/* Appends n <= 32 bits (LSB first); flushes whole 32-bit words. */
+static inline void put_bits(bit_writer *w, uint32_t value, int n) {
   w->bits |= (uint64_t)value << w->count;
   w->count += n;
-  while (w->count >= 8) {
+  if (w->count >= 32) {
+    uint8_t *p = w->out + w->pos;
+    p[0] = (uint8_t)w->bits;
+    p[1] = (uint8_t)(w->bits >> 8);
+    p[2] = (uint8_t)(w->bits >> 16);
+    p[3] = (uint8_t)(w->bits >> 24);
+    w->pos += 4;
+    w->bits >>= 32;
+    w->count -= 32;
+  }
+}
+
+/* Pads to a byte boundary and writes out what is pending. */
+static void flush_bits(bit_writer *w) {
+  while (w->count > 0) {
     w->out[w->pos++] = (uint8_t)w->bits;
     w->bits >>= 8;
     w->count -= 8;
   }
+  w->bits = 0;
+  w->count = 0;
 }
 
-/* Huffman codes go out most significant bit first. */
-static void put_code(bit_writer *w, uint32_t code, int n) {
-  uint32_t reversed = 0;
-  for (int i = 0; i < n; i++) reversed |= ((code >> i) & 1u) << (n - 1 - i);
-  put_bits(w, reversed, n);
+/* A Huffman code for output: bit-reversed codes (deflate sends them MSB
+ * first into an LSB-first stream) and their lengths. */
+typedef struct out_code {
+  uint16_t code[LITLEN_SYMS + 2];
+  uint8_t len[LITLEN_SYMS + 2];
+} out_code;
+
+/* Symbol and extra bits of each match length 3..258 (index len - 3). */
+static uint16_t LEN_SYM[256];
+/* Distance symbol of distance - 1 < 256, and of (distance - 1) >> 7. */
+static uint8_t DIST_SYM_LO[256], DIST_SYM_HI[256];
+
+static void init_tables(void) {
+  static int ready;
+  if (ready) return; /* idempotent: racing threads compute the same */
+  for (int s = 0; s < 29; s++)
+    for (int l = LEN_BASE[s]; l < LEN_BASE[s] + (1 << LEN_EXTRA[s]) && l <= 258;
+         l++)
+      LEN_SYM[l - 3] = (uint16_t)s;
+  for (int s = 0; s < 30; s++)
+    for (unsigned d = DIST_BASE[s] - 1u;
+         d < DIST_BASE[s] - 1u + (1u << DIST_EXTRA[s]); d++) {
+      if (d < 256) DIST_SYM_LO[d] = (uint8_t)s;
+      else DIST_SYM_HI[d >> 7] = (uint8_t)s;
+    }
+  ready = 1;
 }
 
-static void put_litlen(bit_writer *w, unsigned sym) {
-  if (sym < 144) put_code(w, 0x30 + sym, 8);
-  else if (sym < 256) put_code(w, 0x190 + (sym - 144), 9);
-  else if (sym < 280) put_code(w, sym - 256, 7);
-  else put_code(w, 0xc0 + (sym - 280), 8);
+static inline unsigned dist_sym(unsigned dist) {
+  unsigned d = dist - 1;
+  return d < 256 ? DIST_SYM_LO[d] : DIST_SYM_HI[d >> 7];
 }
 
-static void put_match(bit_writer *w, unsigned len, unsigned dist) {
-  unsigned l = 28;
-  while (LEN_BASE[l] > len) l--;
-  put_litlen(w, 257 + l);
-  put_bits(w, len - LEN_BASE[l], LEN_EXTRA[l]);
-  unsigned d = 29;
-  while (DIST_BASE[d] > dist) d--;
-  put_code(w, d, 5);
-  put_bits(w, dist - DIST_BASE[d], DIST_EXTRA[d]);
+/*
+ * Optimal code lengths for weights sorted ascending (Moffat and Katajainen,
+ * "In-place calculation of minimum-redundancy codes", 1995): on return a[i]
+ * is the length of the symbol of weight a[i]. n >= 2.
+ */
+static void minimum_redundancy(uint32_t *a, int n) {
+  int root = 0, leaf = 2, next;
+  a[0] += a[1];
+  for (next = 1; next < n - 1; next++) {
+    if (leaf >= n || a[root] < a[leaf]) {
+      a[next] = a[root];
+      a[root++] = (uint32_t)next;
+    } else {
+      a[next] = a[leaf++];
+    }
+    if (leaf >= n || (root < next && a[root] < a[leaf])) {
+      a[next] += a[root];
+      a[root++] = (uint32_t)next;
+    } else {
+      a[next] += a[leaf++];
+    }
+  }
+  a[n - 2] = 0;
+  for (next = n - 3; next >= 0; next--) a[next] = a[a[next]] + 1;
+  int avail = 1, used = 0, depth = 0;
+  root = n - 2;
+  next = n - 1;
+  while (avail > 0) {
+    while (root >= 0 && (int)a[root] == depth) {
+      used++;
+      root--;
+    }
+    while (avail > used) {
+      a[next--] = (uint32_t)depth;
+      avail--;
+    }
+    avail = 2 * used;
+    depth++;
+    used = 0;
+  }
 }
 
-#define HASH_BITS 15
-#define WINDOW 32768u
-#define MAX_CHAIN 4
+/* Canonical codes (RFC 1951 3.2.2), bit-reversed for the writer. */
+static void assign_codes(out_code *c, int n) {
+  uint16_t count[16] = {0}, next[16];
+  for (int i = 0; i < n; i++) count[c->len[i]]++;
+  count[0] = 0;
+  unsigned code = 0;
+  for (int l = 1; l < 16; l++) {
+    code = (code + count[l - 1]) << 1;
+    next[l] = (uint16_t)code;
+  }
+  for (int i = 0; i < n; i++) {
+    int l = c->len[i];
+    if (l == 0) continue;
+    unsigned v = next[l]++, r = 0;
+    for (int k = 0; k < l; k++) r |= ((v >> k) & 1u) << (l - 1 - k);
+    c->code[i] = (uint16_t)r;
+  }
+}
+
+/* Code lengths (at most max_len) for freq[0..n); unused symbols get 0. At
+ * least two symbols get a code, so every code is complete. */
+static void build_lengths(out_code *c, const uint32_t *freq, int n,
+                          int max_len) {
+  uint32_t keys[LITLEN_SYMS], w[LITLEN_SYMS];
+  int used = 0;
+  memset(c->len, 0, (size_t)n);
+  for (int i = 0; i < n; i++)
+    if (freq[i] > 0) keys[used++] = freq[i] << 9 | (uint32_t)i;
+  /* Counts are < 2^23 (per block), symbols < 2^9: sort on the packed key. */
+  for (int k = 0; used < 2; k++)
+    if (freq[k] == 0) keys[used++] = (uint32_t)k; /* weight 0, first */
+  for (int i = 1; i < used; i++) { /* insertion sort: n <= 286 */
+    uint32_t key = keys[i];
+    int j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  for (int i = 0; i < used; i++) w[i] = (keys[i] >> 9) + 1;
+  minimum_redundancy(w, used);
+  /* Limit the lengths (as miniz does): move overlong codes to max_len,
+   * then lengthen shorter ones until the Kraft sum is exactly 1. */
+  int num[33] = {0};
+  for (int i = 0; i < used; i++) num[w[i] > 32 ? 32 : w[i]]++;
+  for (int l = max_len + 1; l <= 32; l++) {
+    num[max_len] += num[l];
+    num[l] = 0;
+  }
+  uint32_t total = 0;
+  for (int l = max_len; l > 0; l--) total += (uint32_t)num[l] << (max_len - l);
+  while (total != 1u << max_len) {
+    num[max_len]--;
+    for (int l = max_len - 1; l > 0; l--)
+      if (num[l] != 0) {
+        num[l]--;
+        num[l + 1] += 2;
+        break;
+      }
+    total--;
+  }
+  /* Rarest symbols (first in keys) get the longest codes. */
+  int i = 0;
+  for (int l = max_len; l > 0; l--)
+    for (int k = num[l]; k > 0; k--) c->len[keys[i++] & 511] = (uint8_t)l;
+  assign_codes(c, n);
+}
+
+/* Tokens of one block: a literal byte (< 256), or dist << 9 | len. */
+typedef struct block {
+  uint32_t *tokens;
+  size_t num_tokens;
+  size_t in_len; /* input bytes the tokens cover */
+  uint32_t litlen_freq[LITLEN_SYMS];
+  uint32_t dist_freq[DIST_SYMS];
+} block;
+
+/* Bits of the block's symbols and extra bits under the given lengths. */
+static uint64_t data_bits(const block *b, const uint8_t *litlen_len,
+                          const uint8_t *dist_len) {
+  uint64_t bits = 0;
+  for (int s = 0; s < LITLEN_SYMS; s++)
+    bits += (uint64_t)b->litlen_freq[s] *
+            (litlen_len[s] + (s > 256 ? LEN_EXTRA[s - 257] : 0));
+  for (int s = 0; s < DIST_SYMS; s++)
+    bits += (uint64_t)b->dist_freq[s] * (dist_len[s] + DIST_EXTRA[s]);
+  return bits;
+}
+
+/* The dynamic header's code-length sequence, run-length coded: entries
+ * symbol | extra << 8. Returns the count. */
+static int rle_lengths(const uint8_t *lens, int n, uint16_t *out) {
+  int count = 0;
+  for (int i = 0; i < n;) {
+    int l = lens[i], run = 1;
+    while (i + run < n && lens[i + run] == l) run++;
+    i += run;
+    if (l == 0) {
+      while (run >= 11) {
+        int r = run > 138 ? 138 : run;
+        out[count++] = (uint16_t)(18 | (r - 11) << 8);
+        run -= r;
+      }
+      if (run >= 3) {
+        out[count++] = (uint16_t)(17 | (run - 3) << 8);
+        run = 0;
+      }
+    } else {
+      out[count++] = (uint16_t)l;
+      run--;
+      while (run >= 3) {
+        int r = run > 6 ? 6 : run;
+        out[count++] = (uint16_t)(16 | (r - 3) << 8);
+        run -= r;
+      }
+    }
+    while (run-- > 0) out[count++] = (uint16_t)l;
+  }
+  return count;
+}
+
+static const uint8_t CLEN_ORDER[CLEN_SYMS] = {16, 17, 18, 0,  8, 7,  9,
+                                              6,  10, 5,  11, 4, 12, 3,
+                                              13, 2,  14, 1,  15};
+static const uint8_t CLEN_EXTRA_BITS[CLEN_SYMS] = {[16] = 2, [17] = 3,
+                                                   [18] = 7};
+
+/* Writes the block's tokens with the given codes (header already out). */
+static void write_tokens(bit_writer *w, const block *b, const out_code *lit,
+                         const out_code *dist) {
+  for (size_t t = 0; t < b->num_tokens; t++) {
+    uint32_t tok = b->tokens[t];
+    if (tok < 512) {
+      put_bits(w, lit->code[tok], lit->len[tok]);
+      continue;
+    }
+    unsigned len = tok & 511, d = tok >> 9;
+    unsigned ls = LEN_SYM[len - 3], ds = dist_sym(d);
+    put_bits(w,
+             lit->code[257 + ls] |
+                 (uint32_t)(len - LEN_BASE[ls]) << lit->len[257 + ls],
+             lit->len[257 + ls] + LEN_EXTRA[ls]);
+    put_bits(w,
+             dist->code[ds] | (uint32_t)(d - DIST_BASE[ds]) << dist->len[ds],
+             dist->len[ds] + DIST_EXTRA[ds]);
+  }
+  put_bits(w, lit->code[256], lit->len[256]);
+}
+
+/* Writes one block in its smallest form. */
+static void write_block(bit_writer *w, block *b, const uint8_t *in, int last) {
+  static out_code fixed_lit, fixed_dist;
+  static int fixed_ready;
+  if (!fixed_ready) {
+    for (int s = 0; s < 288; s++)
+      fixed_lit.len[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
+    assign_codes(&fixed_lit, 288);
+    for (int s = 0; s < 30; s++) fixed_dist.len[s] = 5;
+    assign_codes(&fixed_dist, 30);
+    fixed_ready = 1;
+  }
+  b->litlen_freq[256] = 1;
+  out_code lit, dist, clen;
+  build_lengths(&lit, b->litlen_freq, LITLEN_SYMS, 15);
+  build_lengths(&dist, b->dist_freq, DIST_SYMS, 15);
+  int nlit = LITLEN_SYMS, ndist = DIST_SYMS;
+  while (nlit > 257 && lit.len[nlit - 1] == 0) nlit--;
+  while (ndist > 1 && dist.len[ndist - 1] == 0) ndist--;
+  uint8_t lens[LITLEN_SYMS + DIST_SYMS];
+  memcpy(lens, lit.len, (size_t)nlit);
+  memcpy(lens + nlit, dist.len, (size_t)ndist);
+  uint16_t rle[LITLEN_SYMS + DIST_SYMS];
+  int nrle = rle_lengths(lens, nlit + ndist, rle);
+  uint32_t clen_freq[CLEN_SYMS] = {0};
+  for (int i = 0; i < nrle; i++) clen_freq[rle[i] & 0xff]++;
+  build_lengths(&clen, clen_freq, CLEN_SYMS, 7);
+  int nclen = CLEN_SYMS;
+  while (nclen > 4 && clen.len[CLEN_ORDER[nclen - 1]] == 0) nclen--;
+
+  uint64_t dynamic_bits = 5 + 5 + 4 + 3 * (uint64_t)nclen +
+                          data_bits(b, lit.len, dist.len);
+  for (int s = 0; s < CLEN_SYMS; s++)
+    dynamic_bits += (uint64_t)clen_freq[s] * (clen.len[s] + CLEN_EXTRA_BITS[s]);
+  uint64_t fixed_bits = data_bits(b, fixed_lit.len, fixed_dist.len);
+  /* Stored: pad to a byte, then LEN/NLEN per chunk of at most 65535. */
+  uint64_t chunks = (b->in_len + 65534) / 65535;
+  uint64_t stored_bits = (uint64_t)((8 - (w->count + 3) % 8) % 8) +
+                         chunks * 32 + 8 * (uint64_t)b->in_len +
+                         (chunks - 1) * 3 + 8 * (chunks - 1);
+
+  if (stored_bits <= dynamic_bits && stored_bits <= fixed_bits) {
+    size_t done = 0;
+    do {
+      size_t n = b->in_len - done < 65535 ? b->in_len - done : 65535;
+      put_bits(w, (done + n == b->in_len && last) ? 1 : 0, 1);
+      put_bits(w, 0, 2); /* BTYPE 00: stored */
+      flush_bits(w);
+      uint8_t *p = w->out + w->pos;
+      p[0] = (uint8_t)n;
+      p[1] = (uint8_t)(n >> 8);
+      p[2] = (uint8_t)~n;
+      p[3] = (uint8_t)(~n >> 8);
+      memcpy(p + 4, in + done, n);
+      w->pos += 4 + n;
+      done += n;
+    } while (done < b->in_len);
+  } else if (fixed_bits <= dynamic_bits) {
+    put_bits(w, (uint32_t)last, 1);
+    put_bits(w, 1, 2); /* BTYPE 01: fixed codes */
+    write_tokens(w, b, &fixed_lit, &fixed_dist);
+  } else {
+    put_bits(w, (uint32_t)last, 1);
+    put_bits(w, 2, 2); /* BTYPE 10: dynamic codes */
+    put_bits(w, (uint32_t)(nlit - 257), 5);
+    put_bits(w, (uint32_t)(ndist - 1), 5);
+    put_bits(w, (uint32_t)(nclen - 4), 4);
+    for (int i = 0; i < nclen; i++) put_bits(w, clen.len[CLEN_ORDER[i]], 3);
+    for (int i = 0; i < nrle; i++) {
+      int s = rle[i] & 0xff;
+      put_bits(w, clen.code[s], clen.len[s]);
+      if (s >= 16) put_bits(w, rle[i] >> 8, CLEN_EXTRA_BITS[s]);
+    }
+    write_tokens(w, b, &lit, &dist);
+  }
+  memset(b->litlen_freq, 0, sizeof b->litlen_freq);
+  memset(b->dist_freq, 0, sizeof b->dist_freq);
+  b->num_tokens = 0;
+  b->in_len = 0;
+}
+
+static inline uint32_t load32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+static inline uint32_t hash4(uint32_t v) {
+  return v * 2654435761u >> (32 - HASH_BITS);
+}
+
+/* Length of the common prefix of a and b, at most max. */
+static inline unsigned match_length(const uint8_t *a, const uint8_t *b,
+                                    unsigned max) {
+  unsigned l = 0;
+  while (l + 8 <= max) {
+    uint64_t x, y;
+    memcpy(&x, a + l, 8);
+    memcpy(&y, b + l, 8);
+    if (x != y) {
+      uint64_t diff = x ^ y;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      return l + (unsigned)(__builtin_ctzll(diff) >> 3);
+#else
+      return l + (unsigned)(__builtin_clzll(diff) >> 3);
+#endif
+    }
+    l += 8;
+  }
+  while (l < max && a[l] == b[l]) l++;
+  return l;
+}
 
 int gw_deflate(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len) {
-  /* Fixed-code literals take at most 9 bits: this bound always holds. */
-  size_t cap = len + len / 8 + 64;
+  init_tables();
+  /* A block is at most its stored form: its bytes plus 5 bytes of header
+   * and padding. */
+  size_t cap = len + 16 * (len / BLOCK_INPUT + 2) + 16;
   bit_writer w = {.out = malloc(cap)};
-  int32_t *head = malloc(sizeof(int32_t) << HASH_BITS);
-  int32_t *prev = malloc(sizeof(int32_t) * WINDOW);
-  if (w.out == NULL || head == NULL || prev == NULL) {
+  uint32_t *head = calloc((size_t)1 << HASH_BITS, sizeof(uint32_t));
+  block *b = calloc(1, sizeof *b);
+  uint32_t *tokens = malloc(sizeof(uint32_t) * BLOCK_INPUT);
+  if (w.out == NULL || head == NULL || b == NULL || tokens == NULL) {
     free(w.out);
     free(head);
-    free(prev);
+    free(b);
+    free(tokens);
     return -1;
   }
-  memset(head, 0xff, sizeof(int32_t) << HASH_BITS); /* -1: empty */
+  b->tokens = tokens;
   w.out[w.pos++] = 0x78; /* CM 8, 32 KiB window */
   w.out[w.pos++] = 0x01; /* no dictionary, check bits: 0x7801 % 31 == 0 */
-  put_bits(&w, 1, 1);    /* BFINAL: one block */
-  put_bits(&w, 1, 2);    /* BTYPE 01: fixed Huffman codes */
-  size_t i = 0;
+  /* head[h] is 1 + the last position with hash h (0: none). */
+  size_t i = 0, block_start = 0;
   while (i < len) {
-    unsigned best_len = 0, best_dist = 0;
-    if (i + 3 <= len) {
-      uint32_t h = ((uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
-                    in[i + 2]) * 2654435761u >> (32 - HASH_BITS);
-      int32_t cand = head[h];
-      size_t max_len = len - i < 258 ? len - i : 258;
-      for (int chain = 0; cand >= 0 && chain < MAX_CHAIN; chain++) {
-        size_t dist = i - (size_t)cand;
-        if (dist > WINDOW) break;
-        unsigned l = 0;
-        while (l < max_len && in[cand + l] == in[i + l]) l++;
-        if (l > best_len) {
-          best_len = l;
-          best_dist = (unsigned)dist;
-          if (l == max_len) break;
+    size_t block_end = len - block_start > BLOCK_INPUT ? block_start + BLOCK_INPUT
+                                                       : len;
+    while (i < block_end) {
+      if (i + MIN_MATCH <= len) {
+        uint32_t v = load32(in + i);
+        uint32_t h = hash4(v);
+        size_t cand = head[h];
+        head[h] = (uint32_t)(i + 1);
+        if (cand != 0 && i - (cand - 1) <= WINDOW &&
+            load32(in + cand - 1) == v) {
+          size_t from = cand - 1;
+          unsigned max = len - i < MAX_MATCH ? (unsigned)(len - i) : MAX_MATCH;
+          unsigned l = MIN_MATCH + match_length(in + from + MIN_MATCH,
+                                                in + i + MIN_MATCH,
+                                                max - MIN_MATCH);
+          unsigned d = (unsigned)(i - from);
+          b->tokens[b->num_tokens++] = d << 9 | l;
+          b->litlen_freq[257 + LEN_SYM[l - 3]]++;
+          b->dist_freq[dist_sym(d)]++;
+          /* Index the match's last position, so that a run or repeat
+           * continues with a near match. */
+          if (l > 2 && i + l - 1 + MIN_MATCH <= len)
+            head[hash4(load32(in + i + l - 1))] = (uint32_t)(i + l);
+          i += l;
+          continue;
         }
-        int32_t next = prev[cand % WINDOW];
-        if (next >= cand) break; /* stale slot from an older window */
-        cand = next;
       }
-      prev[i % WINDOW] = head[h];
-      head[h] = (int32_t)i;
-    }
-    if (best_len >= 3) {
-      put_match(&w, best_len, best_dist);
-      /* Index the positions the match covers (cheaply: a few suffice for
-       * runs, all of them for short matches). */
-      size_t end = i + best_len;
-      for (size_t j = i + 1; j < end && j + 3 <= len; j++) {
-        if (best_len > 32 && j > i + 8 && j + 8 < end) continue;
-        uint32_t h = ((uint32_t)in[j] << 16 | (uint32_t)in[j + 1] << 8 |
-                      in[j + 2]) * 2654435761u >> (32 - HASH_BITS);
-        prev[j % WINDOW] = head[h];
-        head[h] = (int32_t)j;
-      }
-      i = end;
-    } else {
-      put_litlen(&w, in[i]);
+      b->tokens[b->num_tokens++] = in[i];
+      b->litlen_freq[in[i]]++;
       i++;
     }
+    b->in_len = i - block_start;
+    write_block(&w, b, in + block_start, i >= len);
+    block_start = i;
   }
-  put_litlen(&w, 256); /* end of block */
-  if (w.count > 0) put_bits(&w, 0, 8 - w.count);
+  if (len == 0) { /* one empty final block */
+    put_bits(&w, 1, 1);
+    put_bits(&w, 1, 2);
+    put_bits(&w, 0, 7); /* end of block: fixed code 0000000 */
+  }
+  flush_bits(&w);
   uint32_t check = adler32(in, len);
   w.out[w.pos++] = (uint8_t)(check >> 24);
   w.out[w.pos++] = (uint8_t)(check >> 16);
   w.out[w.pos++] = (uint8_t)(check >> 8);
   w.out[w.pos++] = (uint8_t)check;
   free(head);
-  free(prev);
+  free(b);
+  free(tokens);
   *out = w.out;
   *out_len = w.pos;
   return 0;

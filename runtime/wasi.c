@@ -268,7 +268,12 @@ void gw_wasi_free(gw_wasi *w) {
 
 const char *gw_wasi_last_error(gw_wasi *w) { return w->error; }
 
-int32_t gw_wasi_exit_code(gw_wasi *w) { return w->exit_code; }
+/* proc_exit takes a u32; a process exit status keeps its low 8 bits, as
+ * exit() does natively (a C main returning -3 exits 253): a negative code
+ * must not read as "no exit code". */
+int32_t gw_wasi_exit_code(gw_wasi *w) {
+  return (int32_t)((uint32_t)w->exit_code & 0xffu);
+}
 
 /* ---- Import resolution ---------------------------------------------------- */
 

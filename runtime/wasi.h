@@ -25,7 +25,8 @@ void gw_wasi_free(gw_wasi *w);
    gw_wasi through inst->host. */
 int gw_wasi_resolve(gw_wasi *w, gw_instance *inst, const gw_import_desc *imp, gw_extern *out);
 const char *gw_wasi_last_error(gw_wasi *w);
-/* After a call ended with GW_TRAP_EXIT: the code passed to proc_exit. */
+/* After a call ended with GW_TRAP_EXIT: the code passed to proc_exit, as a
+   process exit status (its low 8 bits). */
 int32_t gw_wasi_exit_code(gw_wasi *w);
 
 

@@ -3,6 +3,7 @@
  *
  *   deno run -A spec/main.ts [--testsuite DIR] [--filter GLOB] [--jobs N]
  *     [--json FILE] [--no-simd] [-O N] [--timeout SECONDS] [--strict-messages]
+ *     [--target x86_64|aarch64]
  *     [--cr [--max-points N] [--fresh-every K]]
  *
  * Exits 1 when any assertion failed, 2 on bad usage or a harness error.
@@ -40,6 +41,8 @@ options:
   --timeout SECONDS   per-request limit (default 10)
   --strict-messages   also compare malformed/invalid/unlinkable messages
   --cache-dir DIR     compiled-module cache
+  --target T          x86_64 (default) or aarch64: build modules and the
+                      spec driver for aarch64 and run it under qemu-aarch64
   --quiet             only the final lines (no per-file table)
   -h, --help          this text
 
@@ -75,6 +78,7 @@ export async function main(args: string[]): Promise<number> {
         timeout: { type: "string" },
         "strict-messages": { type: "boolean" },
         "cache-dir": { type: "string" },
+        target: { type: "string" },
         quiet: { type: "boolean" },
         cr: { type: "boolean" },
         "max-points": { type: "string" },
@@ -108,6 +112,12 @@ export async function main(args: string[]): Promise<number> {
   let options: SpecOptions;
   try {
     const timeout = int("timeout", values.timeout, 1, 3600);
+    const target = values.target ?? "x86_64";
+    if (target !== "x86_64" && target !== "aarch64") {
+      throw new Error(
+        `unknown --target '${target}' (expected x86_64 or aarch64)`,
+      );
+    }
     options = {
       testsuite: values.testsuite,
       filter: values.filter,
@@ -122,6 +132,7 @@ export async function main(args: string[]): Promise<number> {
       timeoutMs: timeout === undefined ? undefined : timeout * 1000,
       strictMessages: values["strict-messages"],
       cacheDir: values["cache-dir"],
+      target,
       cr: values.cr
         ? {
           maxPoints: int("max-points", values["max-points"], 1, 1_000_000),

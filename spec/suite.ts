@@ -6,7 +6,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { buildRuntimeTool, ModuleCompiler } from "./toolchain.ts";
+import { buildRuntimeTool, ModuleCompiler, type Target } from "./toolchain.ts";
 import {
   type AssertionRecord,
   type CrContext,
@@ -40,7 +40,15 @@ export interface SpecOptions {
   cr?: CrOptions;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
+  /**
+   * CPU the modules and the spec driver are built for; default x86_64.
+   * aarch64 runs the driver under qemu-aarch64 ({@link QEMU_AARCH64}).
+   */
+  target?: Target;
 }
+
+/** How an aarch64 spec driver is run on another host: user-mode qemu with the cross sysroot. */
+export const QEMU_AARCH64 = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"];
 
 /** Default cap of checked migration points per invocation (`--max-points`). */
 export const DEFAULT_MAX_POINTS = 50;
@@ -114,18 +122,42 @@ function defaultCacheDir(): string {
   return `${base}/spec`;
 }
 
+/** Throws a one-line error when qemu-aarch64 or the aarch64 sysroot is missing. */
+async function requireQemu(): Promise<void> {
+  const [qemu, flag, sysroot] = QEMU_AARCH64;
+  try {
+    await new Deno.Command(qemu, { args: ["--version"], stdout: "null" })
+      .output();
+    if (flag === "-L") await Deno.stat(sysroot);
+  } catch {
+    throw new Error(
+      `--target aarch64 needs ${qemu} and ${sysroot}: run scripts/setup.sh`,
+    );
+  }
+}
+
 /** Runs the suite and returns every record (printing nothing but progress). */
 export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
   const started = performance.now();
   const dir = options.testsuite ?? defaultTestsuite();
   const names = listScripts(dir, options.filter);
   const jobs = Math.max(1, options.jobs ?? navigator.hardwareConcurrency ?? 2);
+  const target = options.target ?? "x86_64";
   const compiler = new ModuleCompiler(
     options.cacheDir ?? defaultCacheDir(),
     options.optLevel ?? 2,
     jobs,
+    target,
+    // With --cr, every migration point polls, so each one can be checked.
+    options.cr !== undefined,
   );
-  const driverPath = await buildRuntimeTool("spec_driver");
+  let driverPath = await buildRuntimeTool("spec_driver", target);
+  let driverArgs = options.driverArgs;
+  if (target === "aarch64") {
+    await requireQemu();
+    driverArgs = [...QEMU_AARCH64.slice(1), driverPath, ...(driverArgs ?? [])];
+    driverPath = QEMU_AARCH64[0];
+  }
   let cr: CrContext | undefined;
   if (options.cr) {
     const maxPoints = options.cr.maxPoints ?? DEFAULT_MAX_POINTS;
@@ -194,7 +226,7 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
         noSimd: options.noSimd ?? false,
         onRecord,
         cr,
-        driverArgs: options.driverArgs,
+        driverArgs,
       });
       return { summary, records };
     } catch (e) {

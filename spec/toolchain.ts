@@ -7,13 +7,14 @@
  * @module
  */
 
-import { buildRuntimeTool, compile } from "../compiler/driver.ts";
+import { buildRuntimeTool, compile, type Target } from "../compiler/driver.ts";
 import { decodeModule } from "../compiler/decode/decoder.ts";
 import { validateModule } from "../compiler/decode/validator.ts";
 import { WasmError } from "../compiler/decode/errors.ts";
 import { watToWasm } from "../compiler/frontend/wat.ts";
 
 export { buildRuntimeTool, WasmError, watToWasm };
+export type { Target };
 
 /** Decodes and validates; throws WasmError when the module is rejected. */
 export function checkModule(bytes: Uint8Array): void {
@@ -94,22 +95,42 @@ export class Semaphore {
 export class ModuleCompiler {
   readonly #dir: string;
   readonly #optLevel: 0 | 1 | 2 | 3;
+  readonly #target: Target;
+  readonly #pollEverywhere: boolean;
   readonly #limit: Semaphore;
   readonly #pending = new Map<string, Promise<string>>();
   #version?: Promise<string>;
 
-  /** Caches into `cacheDir`, running at most `jobs` compiles at once. */
-  constructor(cacheDir: string, optLevel: 0 | 1 | 2 | 3, jobs: number) {
+  /**
+   * Caches into `cacheDir`, running at most `jobs` compiles at once, for
+   * `target` (default x86_64); `pollEverywhere` builds with a poll at every
+   * migration point (CompileOptions.crPollEverywhere, for `--cr`).
+   */
+  constructor(
+    cacheDir: string,
+    optLevel: 0 | 1 | 2 | 3,
+    jobs: number,
+    target: Target = "x86_64",
+    pollEverywhere = false,
+  ) {
     this.#dir = cacheDir;
     this.#optLevel = optLevel;
+    this.#target = target;
+    this.#pollEverywhere = pollEverywhere;
     this.#limit = new Semaphore(jobs);
   }
 
   /** Returns the path of the module's shared object, compiling if needed. */
   async compile(bytes: Uint8Array): Promise<string> {
     this.#version ??= compilerVersion();
+    // x86_64 keys are unchanged by the target option (existing caches stay valid).
+    const target = this.#target === "x86_64" ? "" : ` ${this.#target}`;
+    const polls = this.#pollEverywhere ? " polls=all" : "";
     const key = await sha256Hex(
-      `${await this.#version} O${this.#optLevel} ${await sha256Hex(bytes)}`,
+      `${await this
+        .#version} O${this.#optLevel}${target}${polls} ${await sha256Hex(
+          bytes,
+        )}`,
     );
     let p = this.#pending.get(key);
     if (!p) {
@@ -135,6 +156,8 @@ export class ModuleCompiler {
           output: tmp,
           emit: "shared",
           optLevel: this.#optLevel,
+          target: this.#target,
+          crPollEverywhere: this.#pollEverywhere,
         });
         await Deno.rename(tmp, output);
       } finally {

@@ -20,7 +20,12 @@ export const InstanceField = {
 } as const;
 
 /** Byte offsets of `gw_exec` fields. */
-export const ExecField = { depthLeft: 0, crRequest: 8, crMode: 16 } as const;
+export const ExecField = {
+  depthLeft: 0,
+  crRequest: 8,
+  crMode: 16,
+  crDispatch: 36,
+} as const;
 /** `exec->cr_mode` values (`GW_CR_*`). */
 export const CrMode = { Normal: 0, Unwinding: 1, Rewinding: 2 } as const;
 /** Byte offsets of `gw_memory` fields. */

@@ -20,6 +20,7 @@ import {
   FunctionCheckpointing,
 } from "../instrument/checkpoint.ts";
 import type { PointInfo } from "../instrument/points.ts";
+import { makesCalls, type PollPolicy } from "../instrument/poll_policy.ts";
 import {
   FuncRefField,
   InstanceField,
@@ -44,8 +45,8 @@ export interface ModuleContext {
   hooks: MigrationHooks;
   /** Whether to emit checkpoint/restore instrumentation. */
   cr: boolean;
-  /** C/R: poll at every loop header (see CodegenOptions.crPollAllLoops). */
-  crPollAllLoops?: boolean;
+  /** C/R: which points poll (compiler/instrument/poll_policy.ts). */
+  polls: PollPolicy;
   /** The migration points emitted so far (point id = index). */
   points: PointInfo[];
 }
@@ -143,7 +144,9 @@ export class FunctionTranslator {
     this.inst = this.fn.getArg(0);
     this.entryBlock = llvm.BasicBlock.Create(mc.ctx, "entry", this.fn);
     this.allocaBuilder.SetInsertPoint(this.entryBlock);
-    this.cr = mc.cr ? new FunctionCheckpointing(this) : undefined;
+    this.cr = mc.cr && mc.polls.of(funcIndex).instrumented
+      ? new FunctionCheckpointing(this, mc.polls.of(funcIndex))
+      : undefined;
   }
 
   /** Translates the whole body. */
@@ -163,12 +166,19 @@ export class FunctionTranslator {
     }
     if (makesCalls(code.body)) {
       this.execOnEntry = this.loadPtr(this.inst, InstanceField.exec);
+    }
+    if (this.cr) {
+      // Before the entry point: its save path stores the depth back.
+      if (this.execOnEntry) {
+        this.depthOnEntry = this.callFn("gwp_depth", [this.execOnEntry]);
+      }
+      this.cr.entry(code.body[0], this.execOnEntry, this.depthOnEntry);
+    } else if (this.execOnEntry) {
       this.depthOnEntry = this.callFn("gwp_enter", [
         this.inst,
         this.execOnEntry,
       ]);
     }
-    this.cr?.entry(code.body[0]);
     this.migrationPoint("entry", code.body[0]);
     this.control.push({
       kind: "function",
@@ -552,7 +562,9 @@ export class FunctionTranslator {
   emitCall(type: FuncType, target: CallTarget): void {
     const ins = this.current!;
     const fnType = nativeFunctionType(this.ctx, type);
-    if (this.cr) {
+    const mayUnwind = target.kind !== "defined" ||
+      this.mc.polls.callMayUnwind(target.index);
+    if (this.cr && mayUnwind) {
       this.cr.call(
         ins,
         fnType,
@@ -596,9 +608,4 @@ export class FunctionTranslator {
     const calleeInst = this.loadPtr(fr, FuncRefField.instance);
     return this.b.CreateCall(fnType, code, [calleeInst, ...args]);
   }
-}
-
-/** Whether a function body calls (call, call_indirect, return_call*). */
-function makesCalls(body: readonly Instr[]): boolean {
-  return body.some((ins) => ins.op >= 0x10 && ins.op <= 0x13);
 }

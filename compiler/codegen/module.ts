@@ -18,6 +18,7 @@ import { FunctionTranslator, type ModuleContext } from "./function.ts";
 import { type MigrationHooks, NO_HOOKS } from "./hooks.ts";
 import { parsePrelude } from "./prelude.ts";
 import type { PointInfo } from "../instrument/points.ts";
+import { pollPolicy } from "../instrument/poll_policy.ts";
 
 /** Code generation options. */
 export interface CodegenOptions {
@@ -32,11 +33,11 @@ export interface CodegenOptions {
    */
   cr?: boolean;
   /**
-   * With `cr`: poll at every loop header, also in the innermost counted
-   * call-free loops that by default have none (compiler/instrument/
-   * loop_polls.ts). Lower checkpoint latency, slower loops.
+   * With `cr`: poll at every migration point, also those the default
+   * policy leaves without a poll (compiler/instrument/poll_policy.ts). The
+   * spec harness's `--cr` uses it to checkpoint at every point; slower.
    */
-  crPollAllLoops?: boolean;
+  crPollEverywhere?: boolean;
   /**
    * The CPU the generated functions are tuned for (their "tune-cpu"
    * attribute, which overrides the tuning of llc's `-mcpu`). Default
@@ -113,7 +114,7 @@ export function translateModule(
     globalTypes,
     hooks: options.hooks ?? NO_HOOKS,
     cr: options.cr ?? true,
-    crPollAllLoops: options.crPollAllLoops ?? false,
+    polls: pollPolicy(module, options.crPollEverywhere ?? false),
     points: [],
   };
   for (let i = 0; i < definedFuncs.length; i++) {

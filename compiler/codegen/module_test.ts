@@ -149,7 +149,7 @@ function tightLoop(dir: string, cr: boolean, allLoops: boolean): void {
     const t = translateModule(module, {
       targetTriple: "x86_64-pc-linux-gnu",
       cr,
-      crPollAllLoops: allLoops,
+      crPollEverywhere: allLoops,
     });
     assert.equal(t.points.length > 0, cr);
     t.writeBitcode(`${dir}/m.bc`);
@@ -166,12 +166,14 @@ function tightLoop(dir: string, cr: boolean, allLoops: boolean): void {
       ? /call [^@]*@(?!gw_trap\b|gw_cr_(poll|save_frame|resume)\b|llvm\.)/
       : /call [^@]*@(?!gw_trap\b|llvm\.)/;
     assert.ok(!allowed.test(sum), sum);
-    assert.equal(/gw_cr_/.test(sum), cr);
-    // The normal path polls once at entry; the loop is innermost, call-free
-    // and counted ($n steps by -1 and is tested), so it polls only if asked.
+    // The loop is innermost, call-free and counted ($n steps by -1 and is
+    // tested), so by default it has no poll, and the function, a leaf
+    // without a polling loop, no C/R code at all (poll_policy.ts). Polling
+    // everywhere, it polls at entry and in the loop.
+    assert.equal(/gw_cr_/.test(sum), cr && allLoops);
     assert.equal(
       (sum.match(/load volatile i64/g) ?? []).length,
-      cr ? (allLoops ? 2 : 1) : 0,
+      cr && allLoops ? 2 : 0,
     );
     // Only the two tables are defined externally; everything else is internal or a runtime import.
     const external = [...ir.matchAll(/^(@\S+) = (?!internal|private)/gm)].map((

@@ -402,6 +402,39 @@ define internal i1 @gwp_cr_pending(i8* %exec) ${ATTRS} {
   ret i1 %c
 }
 
+; The entry poll fused with the depth check (poll_policy.ts): the request
+; bits are all above any depth limit, so one signed compare tests both.
+define internal i64 @gwp_depth(i8* %exec) ${ATTRS} {
+  %dp.p = getelementptr i8, i8* %exec, i64 ${ExecField.depthLeft}
+  %dp = bitcast i8* %dp.p to i64*
+  %d = load i64, i64* %dp, align 8
+  ret i64 %d
+}
+
+define internal i1 @gwp_enter_pending(i8* %exec, i64 %d) ${ATTRS} {
+  %p = getelementptr i8, i8* %exec, i64 ${ExecField.crRequest}
+  %q = bitcast i8* %p to i64*
+  %r = load volatile i64, i64* %q, align 8
+  %c = icmp sle i64 %d, %r
+  ret i1 %c
+}
+
+; The point a resume is on its way to (gw_cr_resume sets it), and its
+; clearing when the point's resume block is reached.
+define internal i32 @gwp_cr_dispatch(i8* %exec) ${ATTRS} {
+  %p = getelementptr i8, i8* %exec, i64 ${ExecField.crDispatch}
+  %q = bitcast i8* %p to i32*
+  %t = load i32, i32* %q, align 4
+  ret i32 %t
+}
+
+define internal void @gwp_cr_dispatch_done(i8* %exec) ${ATTRS} {
+  %p = getelementptr i8, i8* %exec, i64 ${ExecField.crDispatch}
+  %q = bitcast i8* %p to i32*
+  store i32 0, i32* %q, align 4
+  ret void
+}
+
 define internal i64 @gwp_cr_mode(i8* %exec) ${ATTRS} {
   %p = getelementptr i8, i8* %exec, i64 ${ExecField.crMode}
   %q = bitcast i8* %p to i64*

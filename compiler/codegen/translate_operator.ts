@@ -131,6 +131,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
           ? {
             kind: "defined",
             fn: mc.definedFuncs[index - mc.numImportedFuncs],
+            index,
           }
           : { kind: "import", index },
       );

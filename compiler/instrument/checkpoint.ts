@@ -33,7 +33,7 @@ import type {
   StackValue,
 } from "../codegen/function.ts";
 import { type Instr, ValType } from "../wasm/types.ts";
-import { loopsWithoutPoll } from "./loop_polls.ts";
+import type { FunctionPolls } from "./poll_policy.ts";
 import { pointInfo, PointKind } from "./points.ts";
 
 /** The `gwp_cr_put_*`/`gwp_cr_get_*` helpers of each value type (v128 is rejected earlier). */
@@ -54,7 +54,7 @@ interface TypedValue {
 
 /** How a call finds its callee; the resume path re-derives it. */
 export type CallTarget =
-  | { kind: "defined"; fn: llvm.Function }
+  | { kind: "defined"; fn: llvm.Function; index: number }
   | { kind: "import"; index: number }
   | { kind: "indirect"; funcref: llvm.Value };
 
@@ -75,8 +75,6 @@ export class FunctionCheckpointing {
   private readonly b: llvm.IRBuilder;
   private readonly ctx: llvm.LLVMContext;
   private readonly exec: llvm.Value;
-  /** i32 alloca: the point being resumed while dispatching, else 0. */
-  private readonly resumeTarget: llvm.Value;
   /** i8* alloca that gw_cr_resume fills with the frame's values. */
   private readonly resumeSlots: llvm.Value;
   private readonly points: LocalPoint[] = [];
@@ -93,11 +91,11 @@ export class FunctionCheckpointing {
     | undefined;
   private unreachableBlock: llvm.BasicBlock | undefined;
   /** The `loop` instructions whose header has no poll. */
-  private readonly unpolled = new Set<Instr>();
+  private readonly unpolled: ReadonlySet<Instr>;
   /** Types of the locals (one array, so point types are cached). */
   private localTypes: ValType[] = [];
 
-  constructor(private readonly fx: FunctionTranslator) {
+  constructor(private readonly fx: FunctionTranslator, polls: FunctionPolls) {
     this.b = fx.b;
     this.ctx = fx.ctx;
     const eb = fx.entryBuilder();
@@ -114,26 +112,41 @@ export class FunctionCheckpointing {
       ),
       "exec",
     );
-    this.resumeTarget = eb.CreateAlloca(this.b.getInt32Ty());
-    eb.CreateStore(this.b.getInt32(0), this.resumeTarget);
     this.resumeSlots = eb.CreateAlloca(i8p);
-    const mc = fx.mc;
-    if (!mc.crPollAllLoops) {
-      const body = mc.wasm.codes[fx.funcIndex - mc.numImportedFuncs].body;
-      for (const k of loopsWithoutPoll(body)) this.unpolled.add(body[k]);
-    }
+    this.unpolled = polls.unpolledLoops;
   }
 
   // ---- points ---------------------------------------------------------------
 
-  /** The entry point: the builder is after the parameters were stored. */
-  entry(first: Instr): void {
+  /**
+   * The entry point: the builder is after the parameters were stored. In a
+   * function that makes calls (`exec` and its call-depth counter `depth`
+   * given), the poll is fused with the depth check: `depth <=
+   * exec->cr_request` is true when the depth is used up or any request bit
+   * is set (they are all above any depth limit).
+   */
+  entry(first: Instr, exec?: llvm.Value, depth?: llvm.Value): void {
     this.localTypes = this.fx.locals.map((l) => l.type);
     const id = this.newPoint(PointKind.Entry, first.offset, []);
     const cont = this.block("entry.cont", false);
     const slow = this.block("cr.entry.slow");
-    this.branchIfPending(slow, cont);
-    this.b.SetInsertPoint(slow);
+    if (exec && depth) {
+      const fx = this.fx;
+      const ok = this.block("entry.ok", false);
+      this.branchIf(fx.callFn("gwp_enter_pending", [exec, depth]), slow, ok);
+      this.b.SetInsertPoint(ok);
+      fx.callFn("gwp_leave", [
+        exec,
+        this.b.CreateSub(depth, this.b.getInt64(1)),
+      ]);
+      this.b.CreateBr(cont);
+      this.b.SetInsertPoint(slow);
+      // Traps if the depth is used up; else counts this frame like `ok`.
+      fx.callFn("gwp_enter", [fx.inst, exec]);
+    } else {
+      this.branchIfPending(slow, cont);
+      this.b.SetInsertPoint(slow);
+    }
     const mode = this.fx.callFn("gwp_cr_mode", [this.exec]);
     this.entryResume = this.block("cr.resume");
     const poll = this.block("cr.entry.poll");
@@ -199,8 +212,11 @@ export class FunctionCheckpointing {
       const slow = this.block("cr.loop.slow");
       this.branchIfPending(slow, body);
 
+      // A resume on its way to a point inside passes here (in memory, not
+      // a register: a value carried around the loop would cost every
+      // iteration).
       this.b.SetInsertPoint(slow);
-      const target = this.b.CreateLoad(this.b.getInt32Ty(), this.resumeTarget);
+      const target = this.fx.callFn("gwp_cr_dispatch", [this.exec]);
       const dispatchBlock = this.block("cr.loop.dispatch");
       const poll = this.block("cr.loop.poll");
       this.b.CreateCondBr(
@@ -228,9 +244,6 @@ export class FunctionCheckpointing {
     this.b.CreateBr(frame.header!);
     this.points.push({ id, loops: enclosing, resume: this.lastResume! });
     this.b.SetInsertPoint(body);
-    // Not dispatching here (that left through the slow path): a constant 0
-    // in the body, so the back edges carry no resume target in a register.
-    this.b.CreateStore(this.b.getInt32(0), this.resumeTarget);
   }
 
   /**
@@ -400,9 +413,17 @@ export class FunctionCheckpointing {
 
   /** `if (unlikely(exec->cr_request != 0)) goto slow; else goto cont`. */
   private branchIfPending(slow: llvm.BasicBlock, cont: llvm.BasicBlock): void {
-    const pending = this.fx.callFn("gwp_cr_pending", [this.exec]);
+    this.branchIf(this.fx.callFn("gwp_cr_pending", [this.exec]), slow, cont);
+  }
+
+  /** `if (unlikely(cond)) goto slow; else goto cont`. */
+  private branchIf(
+    cond: llvm.Value,
+    slow: llvm.BasicBlock,
+    cont: llvm.BasicBlock,
+  ): void {
     const expected = this.fx.callFn("llvm.expect.i1", [
-      pending,
+      cond,
       this.b.getFalse(),
     ]);
     this.b.CreateCondBr(expected, slow, cont);
@@ -482,7 +503,6 @@ export class FunctionCheckpointing {
       this.b.getInt32(fx.funcIndex),
       this.resumeSlots,
     ]);
-    this.b.CreateStore(id, this.resumeTarget);
     this.resumeId = id;
     const slots = this.b.CreateLoad(this.b.getInt8PtrTy(), this.resumeSlots);
     fx.locals.forEach((l, k) =>
@@ -509,7 +529,7 @@ export class FunctionCheckpointing {
     this.b.SetInsertPoint(bb);
     // Reloaded: a loop's dispatch is not dominated by the shared block.
     const slots = this.b.CreateLoad(this.b.getInt8PtrTy(), this.resumeSlots);
-    this.b.CreateStore(this.b.getInt32(0), this.resumeTarget);
+    this.fx.callFn("gwp_cr_dispatch_done", [this.exec]);
     return stack.map((type, k) => ({
       type,
       value: this.getValue(slots, fx.locals.length + k, type),

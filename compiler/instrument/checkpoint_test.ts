@@ -142,7 +142,7 @@ for (
         cr: true,
         optLevel,
         points,
-        crPollAllLoops: allLoops,
+        crPollEverywhere: allLoops,
       });
       const prelude = instantiationScript(m)! +
         points.map((p) => `pt ${p.func} ${p.numLocals + p.numStack}\n`).join(

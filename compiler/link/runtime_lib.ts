@@ -56,6 +56,19 @@ const BUILD_LAYOUT_VERSION = "1";
 /** Flags every runtime C file is compiled with. */
 const RUNTIME_CFLAGS = ["-O2", "-g", "-fPIC", "-fno-strict-aliasing"];
 
+/**
+ * Extra flags per target. aarch64-linux-gnu-gcc 12.2 at -O1 and above
+ * miscompiles a loop storing through a struct pointer (the snapshot
+ * compressor's `assign_codes`): after ivopts rewrites the store's address,
+ * the late pure-const/modref analyses conclude the function writes no
+ * memory and callers drop the call, so snapshots written on aarch64 held
+ * corrupt zlib streams. Without those two analyses the code is correct.
+ */
+const TARGET_CFLAGS: Record<Target, string[]> = {
+  x86_64: [],
+  aarch64: ["-fno-ipa-pure-const", "-fno-ipa-modref"],
+};
+
 /** A built runtime in the cache. */
 export interface RuntimeBuild {
   /** The build directory. */
@@ -205,6 +218,7 @@ export async function ensureRuntime(
     target,
     cc,
     ...RUNTIME_CFLAGS,
+    ...TARGET_CFLAGS[target],
     ...[...sources].flatMap(([name, bytes]) => [name, bytes]),
   ]);
   const memoKey = `${cacheDir}\0${key}`;
@@ -249,6 +263,7 @@ async function buildRuntime(
     const compiles = halves.map((half) =>
       runTool("building the runtime", cc, [
         ...RUNTIME_CFLAGS,
+        ...TARGET_CFLAGS[target],
         "-I",
         `${temp}/src`,
         "-c",

@@ -157,6 +157,7 @@ uint32_t gw_cr_resume(gw_instance *in, uint32_t func, gw_value **slots) {
   }
   *slots = f->values;
   if (cr_next == cr_nframes) exec_ctx.cr_mode = GW_CR_NORMAL;
+  exec_ctx.cr_dispatch = (int32_t)f->point;
   return f->point;
 }
 
@@ -250,7 +251,7 @@ static int run(void *arg) {
       for (int i = 0; i < nargs; i++) { unsigned long long v; sscanf(p, "%llx%n", &v, &pos); p += pos; args[i].i64 = (int64_t)v; }
       exec_ctx.depth_left = 20000;
       cr_polls = 0; cr_fire_at = first; cr_counting = 1;
-      exec_ctx.cr_request = 1; exec_ctx.cr_mode = GW_CR_NORMAL;
+      exec_ctx.cr_request = GW_CR_REQUEST_MIN; exec_ctx.cr_mode = GW_CR_NORMAL;
       int checkpoints = 0, max_frames = 0, bad_depth = 0;
       int kind = sigsetjmp(trap_buf, 1);
       if (kind == 0) {
@@ -262,7 +263,7 @@ static int run(void *arg) {
           if (exec_ctx.depth_left != 20000) bad_depth = 1;
           cr_next = 0;
           exec_ctx.cr_mode = GW_CR_REWINDING;
-          exec_ctx.cr_request = 1;
+          exec_ctx.cr_request = GW_CR_REQUEST_MIN;
           cr_fire_at = every ? cr_polls + every : 0;
           cr_counting = every != 0;
           memset(res, 0, sizeof res);

@@ -106,8 +106,8 @@ export function buildNative(
     optLevel?: number;
     /** Receives the migration-point table. */
     points?: PointInfo[];
-    /** C/R: poll at every loop header (CodegenOptions.crPollAllLoops). */
-    crPollAllLoops?: boolean;
+    /** C/R: poll at every point (CodegenOptions.crPollEverywhere). */
+    crPollEverywhere?: boolean;
   } = {},
 ): string {
   // GODWIT_TEST_CR=0 runs the codegen tests on the --no-cr build.
@@ -115,7 +115,7 @@ export function buildNative(
   const t = translateModule(module, {
     targetTriple: "x86_64-pc-linux-gnu",
     cr,
-    crPollAllLoops: options.crPollAllLoops,
+    crPollEverywhere: options.crPollEverywhere,
   });
   options.points?.push(...t.points);
   t.writeBitcode(`${dir}/${stem}.bc`);
