@@ -10,13 +10,17 @@
  * large young generation (`--v8-flags=--max-semi-space-size=256`) avoids the
  * first, and the child ends itself with SIGKILL once its results are on disk,
  * which avoids the second (even `Deno.exit` runs the N-API finalizers: seen
- * hanging for minutes). A 1.4 MB module's codegen took 3 s instead of 58 s. Small modules (the spec suite's thousands) stay in process, where
- * a child's start-up would cost more than it saves.
+ * hanging for minutes). The child (codegen_child.ts) also translates
+ * synchronously at its top level, which a third slow regime needs (see
+ * there). A 1.4 MB module's codegen takes 3.4 s (with C/R and resume
+ * clones). Small modules (the spec suite's thousands) stay in process,
+ * where a child's start-up would cost more than it saves.
  *
  * @module
  */
 import type { Module } from "./wasm/types.ts";
 import type { PointInfo } from "./instrument/points.ts";
+import type { translateModule as TranslateModule } from "./codegen/module.ts";
 import { CompileError } from "./link/toolchain.ts";
 
 /** What the driver asks of code generation. */
@@ -59,7 +63,7 @@ export async function runCodegen(
   const config = localConfig();
   if (config) args.push(`--config=${config}`);
   args.push(
-    import.meta.url,
+    new URL("./codegen_child.ts", import.meta.url).href,
     input,
     output,
     pointsFile,
@@ -97,7 +101,20 @@ async function codegenHere(
   request: CodegenRequest,
 ): Promise<PointInfo[]> {
   const { translateModule } = await import("./codegen/module.ts");
-  const translated = translateModule(module, {
+  return translateAndWrite(translateModule, module, output, request);
+}
+
+/**
+ * Translates with `translate` (codegen/module.ts's translateModule, passed
+ * in so that this file does not load llvm-bindings) and writes the result.
+ */
+export function translateAndWrite(
+  translate: typeof TranslateModule,
+  module: Module,
+  output: string,
+  request: CodegenRequest,
+): PointInfo[] {
+  const translated = translate(module, {
     targetTriple: request.targetTriple,
     tuneCpu: request.tuneCpu,
     cr: request.cr,
@@ -118,29 +135,4 @@ function localConfig(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function childMain(args: string[]): Promise<number> {
-  const [input, output, pointsFile, requestJson] = args;
-  try {
-    const { decodeModule } = await import("./decode/decoder.ts");
-    const module = decodeModule(await Deno.readFile(input));
-    const points = await codegenHere(
-      module,
-      output,
-      JSON.parse(requestJson) as CodegenRequest,
-    );
-    await Deno.writeTextFile(pointsFile, JSON.stringify(points));
-    return 0;
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : String(e));
-    return 1;
-  }
-}
-
-if (import.meta.main) {
-  const code = await childMain(Deno.args);
-  // Skip the teardown of millions of wrapped LLVM values (see above).
-  if (code === 0) Deno.kill(Deno.pid, "SIGKILL");
-  Deno.exit(code);
 }

@@ -216,6 +216,11 @@ int gw_cr_setup(gw_exec *exec, const gw_cr_config *cfg, char *err, size_t n) {
       return -1;
     }
     st->old_signal_installed = sig;
+    /* main blocks SIGUSR1 until now, so an early signal waited for this. */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, sig);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
   }
   if (cfg->checkpoint_every > 0) {
     st->timer_stop = 0;
@@ -538,17 +543,53 @@ static size_t param_count(const gw_instance *inst, uint32_t func) {
   return colon ? (size_t)(colon - sig) : strlen(sig);
 }
 
+/* The resume clone of a defined function of inst, or its normal entry in a
+ * module without clones (there the normal entries resume). */
+static void *resume_code(const gw_instance *inst, uint32_t func) {
+  const gw_module_desc *m = inst->module;
+  if (func < m->num_imported_funcs || func >= m->num_funcs) return NULL;
+  uint32_t d = func - m->num_imported_funcs;
+  return m->func_resume ? m->func_resume[d] : m->func_code[d];
+}
+
+void *gw_cr_resume_code(gw_instance *inst, const gw_funcref *fn) {
+  const gw_instance *owner = fn ? fn->instance : NULL;
+  if (owner != NULL && owner->module != NULL) {
+    const gw_module_desc *m = owner->module;
+    for (uint32_t d = 0; d < m->num_funcs - m->num_imported_funcs; d++)
+      if (m->func_code[d] == fn->code) {
+        void *code = resume_code(owner, m->num_imported_funcs + d);
+        if (code != NULL) return code;
+        break;
+      }
+  }
+  cr_fail(inst, inst->exec->cr,
+          "restore: a saved indirect call's callee cannot be resumed");
+  return NULL;
+}
+
 int32_t gw_cr_call(gw_exec *exec, gw_instance *inst, gw_funcref *fn,
                    const gw_value *args, gw_value *results, char *err,
                    size_t n) {
   gw_cr_state *st = exec->cr;
   gw_value *zeros = NULL;
+  gw_funcref resume_ref;
   int32_t kind;
   for (;;) {
     if (st != NULL && exec->cr_mode == GW_CR_REWINDING) {
-      /* The outermost frame's function; its parameters come from the frame. */
+      /* The outermost frame's function, through its resume clone; its
+       * parameters come from the frame. */
       uint32_t func = st->rewind[st->next_rewind].func;
-      fn = inst->funcs[func];
+      void *code = resume_code(inst, func);
+      if (code == NULL) {
+        snprintf(err, n, "restore: function %u cannot be resumed", func);
+        reset_mode(exec, st);
+        kind = GW_CR_ERROR;
+        break;
+      }
+      resume_ref = *inst->funcs[func];
+      resume_ref.code = code;
+      fn = &resume_ref;
       free(zeros);
       zeros = calloc(param_count(inst, func) + 1, sizeof(gw_value));
       if (zeros == NULL) {

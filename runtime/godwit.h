@@ -15,7 +15,10 @@
  *     no result -> void, one result -> that type, several -> an LLVM
  *     literal struct of them (only ever called from generated code);
  *   - `gw_trampolines[t]`: for type index t, a function that calls native
- *     code of that type with arguments and results in gw_value arrays.
+ *     code of that type with arguments and results in gw_value arrays;
+ *   - `gw_func_resume[i]`: the resume clone of defined function i (same
+ *     signature; NULL if the function cannot be on a snapshot's stack or the
+ *     module was built without C/R): what a restore calls for a frame.
  *
  * The runtime provides instances, traps, memories, tables, the helpers
  * declared at the end, WASI and the program's main.
@@ -254,6 +257,9 @@ typedef struct gw_module_desc {
      one function are contiguous; a module built with --no-cr has none. */
   uint32_t num_points;
   const struct gw_point_desc *points;
+  /* Per *defined* function: gw_func_resume, or NULL when the module's
+     functions resume through their normal entries (hand-written tests). */
+  void *const *func_resume;
 } gw_module_desc;
 
 /* ---- Checkpoint/restore (see docs/snapshot.md) ------------------------- */
@@ -288,14 +294,17 @@ enum { GW_CR_NORMAL = 0, GW_CR_UNWINDING = 1, GW_CR_REWINDING = 2 };
  * locals then the stack values (gw_value slots, types per the point), and
  * returns (any value).  After each call to a Wasm function (point P):
  * if (exec->cr_request && exec->cr_mode == GW_CR_UNWINDING) goto save_P.
- * At function entry, if (exec->cr_request && exec->cr_mode ==
- * GW_CR_REWINDING): P = gw_cr_resume(inst, func, &slots); load locals and
- * stack from slots and continue at P (a CALL point re-issues the call, whose
- * callee resumes the same way).
+ * A restore calls each saved frame's function through its resume clone
+ * (module->func_resume; with none, through its normal entry, which then
+ * checks exec->cr_request && exec->cr_mode == GW_CR_REWINDING), which does
+ * P = gw_cr_resume(inst, func, &slots), loads locals and stack from slots
+ * and continues at P (a CALL point re-issues the call to the callee's resume
+ * clone; for call_indirect, gw_cr_resume_code(inst, funcref) finds it).
  */
 int32_t gw_cr_poll(gw_instance *inst, uint32_t point);
 gw_value *gw_cr_save_frame(gw_instance *inst, uint32_t point);
 uint32_t gw_cr_resume(gw_instance *inst, uint32_t func, gw_value **slots);
+void *gw_cr_resume_code(gw_instance *inst, const gw_funcref *fn);
 
 /* ---- Helpers called by generated code ---------------------------------- */
 

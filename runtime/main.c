@@ -36,6 +36,8 @@
  *         checkpoint or restore: "godwit: error: <message>" on stderr
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +250,13 @@ static int parse_depth(const char *s, int64_t *out) {
 }
 
 int main(int argc, char **argv) {
+  /* A checkpoint signal that arrives before the handler is installed (on
+   * the Wasm thread, in gw_cr_setup) stays pending instead of killing the
+   * process: blocked here, inherited by that thread, unblocked there. */
+  sigset_t cr_signal;
+  sigemptyset(&cr_signal);
+  sigaddset(&cr_signal, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &cr_signal, NULL);
   const char *self = argc > 0 ? argv[0] : "program";
   int sep = -1; /* index of the literal "--" */
   for (int i = 1; i < argc; i++)
@@ -255,6 +264,12 @@ int main(int argc, char **argv) {
       sep = i;
       break;
     }
+  /* A restored program's arguments come from the snapshot, so
+   * `./prog --restore FILE [options]` needs no "--". */
+  if (sep < 0 && argc > 1 &&
+      (strcmp(argv[1], "--restore") == 0 ||
+       strncmp(argv[1], "--restore=", 10) == 0))
+    sep = argc;
   int nopts = sep < 0 ? 0 : sep - 1;
   const char **hosts = calloc((size_t)nopts + 1, sizeof(char *));
   const char **guests = calloc((size_t)nopts + 1, sizeof(char *));

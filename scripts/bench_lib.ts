@@ -399,3 +399,25 @@ export async function mapLimited<T, R>(
   );
   return results;
 }
+
+/**
+ * Starts `command` (a program, then its arguments) in `cwd` with only `env`
+ * as environment and stdin from `stdinFile` (empty when absent), redirected
+ * by the shell so that the program sees a regular file, as with
+ * `./app < data`. Stdout and stderr are piped.
+ */
+export function spawnWithStdin(
+  command: string[],
+  cwd: string,
+  stdinFile?: string,
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
+  return new Deno.Command("/bin/sh", {
+    args: ["-c", 'exec "$@" < "$GW_STDIN"', "sh", ...command],
+    cwd,
+    env: { ...env, GW_STDIN: stdinFile ?? "/dev/null" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}

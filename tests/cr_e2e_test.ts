@@ -22,6 +22,7 @@ import {
   listTree,
   readExpected,
   readManifest,
+  spawnWithStdin,
   type TestCase,
   TESTDATA,
   wasmPath,
@@ -54,14 +55,7 @@ async function runExe(
   stdinFile?: string,
 ): Promise<Outcome> {
   const start = performance.now();
-  const out = await new Deno.Command("/bin/sh", {
-    args: ["-c", 'exec "$0" "$@" < "$GW_STDIN"', exe, ...args],
-    cwd,
-    env: { GW_STDIN: stdinFile ?? "/dev/null" },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const out = await spawnWithStdin([exe, ...args], cwd, stdinFile).output();
   const dec = new TextDecoder();
   return {
     code: out.code,

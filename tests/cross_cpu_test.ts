@@ -30,6 +30,7 @@ import {
   readExpected,
   readManifest,
   sha256Hex,
+  spawnWithStdin,
   testCacheDir,
   type TestCase,
   TESTDATA,
@@ -171,13 +172,8 @@ async function runOn(
   stdinFile?: string,
 ): Promise<Outcome> {
   const command = cpu === "aarch64" ? [QEMU, "-L", SYSROOT, exe] : [exe];
-  const out = await new Deno.Command("/bin/sh", {
-    args: ["-c", 'exec "$@" < "$GW_STDIN"', "sh", ...command, ...args],
-    cwd,
-    env: { GW_STDIN: stdinFile ?? "/dev/null", PATH: "/usr/bin:/bin" },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
+  const out = await spawnWithStdin([...command, ...args], cwd, stdinFile, {
+    PATH: "/usr/bin:/bin",
   }).output();
   const dec = new TextDecoder();
   return {

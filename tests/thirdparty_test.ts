@@ -24,6 +24,7 @@ import {
   compileCached,
   copyTree,
   listTree,
+  spawnWithStdin,
   TESTDATA,
   wasmPath,
 } from "../scripts/bench_lib.ts";
@@ -111,14 +112,7 @@ function spawn(
   cwd: string,
   stdinFile?: string,
 ): Deno.ChildProcess {
-  return new Deno.Command("/bin/sh", {
-    args: ["-c", 'exec "$0" "$@" < "$GW_STDIN"', exe, ...args],
-    cwd,
-    env: { GW_STDIN: stdinFile ?? "/dev/null" },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  return spawnWithStdin([exe, ...args], cwd, stdinFile);
 }
 
 async function finish(child: Deno.ChildProcess, start: number) {

@@ -47,6 +47,11 @@ export interface ModuleContext {
   cr: boolean;
   /** C/R: which points poll (compiler/instrument/poll_policy.ts). */
   polls: PollPolicy;
+  /**
+   * C/R: the resume clone of each defined function that has one (index
+   * without imports); see compiler/instrument/checkpoint.ts.
+   */
+  resumeFuncs: (llvm.Function | undefined)[];
   /** The migration points emitted so far (point id = index). */
   points: PointInfo[];
 }
@@ -116,6 +121,8 @@ export class FunctionTranslator {
   private mem0: llvm.Value | undefined;
   /** Checkpoint/restore instrumentation, when enabled. */
   private readonly cr: FunctionCheckpointing | undefined;
+  /** Whether this is the resume clone (hooks were called for the original). */
+  private readonly resumeClone: boolean;
   /**
    * The call-depth counter found at entry, which every return path stores
    * back; undefined in functions that make no calls (a leaf cannot recurse,
@@ -125,10 +132,15 @@ export class FunctionTranslator {
   /** `inst->exec` as loaded at entry (with C/R it stays in a register). */
   private execOnEntry: llvm.Value | undefined;
 
+  /**
+   * Translates function `funcIndex` (imports counted) into its LLVM
+   * function; with `resumeFirstPoint` (the id of its first migration point)
+   * into its resume clone instead.
+   */
   constructor(
     readonly mc: ModuleContext,
-    /** Function index (imports counted). */
     readonly funcIndex: number,
+    resumeFirstPoint?: number,
   ) {
     this.ctx = mc.ctx;
     this.b = new llvm.IRBuilder(mc.ctx);
@@ -140,12 +152,20 @@ export class FunctionTranslator {
       ptr: this.b.getInt8PtrTy(),
     };
     this.allocaBuilder = new llvm.IRBuilder(mc.ctx);
-    this.fn = mc.definedFuncs[funcIndex - mc.numImportedFuncs];
+    const defined = funcIndex - mc.numImportedFuncs;
+    this.resumeClone = resumeFirstPoint !== undefined;
+    this.fn = this.resumeClone
+      ? mc.resumeFuncs[defined]!
+      : mc.definedFuncs[defined];
     this.inst = this.fn.getArg(0);
     this.entryBlock = llvm.BasicBlock.Create(mc.ctx, "entry", this.fn);
     this.allocaBuilder.SetInsertPoint(this.entryBlock);
     this.cr = mc.cr && mc.polls.of(funcIndex).instrumented
-      ? new FunctionCheckpointing(this, mc.polls.of(funcIndex))
+      ? new FunctionCheckpointing(
+        this,
+        mc.polls.of(funcIndex),
+        resumeFirstPoint,
+      )
       : undefined;
   }
 
@@ -360,6 +380,7 @@ export class FunctionTranslator {
 
   /** Invokes the migration hook at the current position. */
   migrationPoint(kind: MigrationPointKind, instr: Instr): void {
+    if (this.resumeClone) return;
     this.mc.hooks.atMigrationPoint({
       kind,
       funcIndex: this.funcIndex,
@@ -424,7 +445,7 @@ export class FunctionTranslator {
       );
     }
     frame.entryStack ??= this.stack.slice(0, frame.height);
-    frame.pointsAtEntry = this.mc.points.length;
+    frame.pointsAtEntry = this.cr?.pointsSoFar ?? 0;
     this.control.push(frame);
     if (kind === "loop") {
       this.cr?.loop(frame, this.current!);
@@ -468,7 +489,7 @@ export class FunctionTranslator {
     }
     this.b.SetInsertPoint(frame.endBlock);
     this.reachable = true;
-    if (this.cr && this.mc.points.length > frame.pointsAtEntry!) {
+    if (this.cr && this.cr.pointsSoFar > frame.pointsAtEntry!) {
       // A point inside: the values below reach the end through allocas.
       const below = this.cr.reloadBelowBlock(this.stack);
       this.stack.splice(0, this.stack.length, ...below);
@@ -597,6 +618,13 @@ export class FunctionTranslator {
   ): llvm.Value {
     if (target.kind === "defined") {
       return this.b.CreateCall(fnType, target.fn, [this.inst, ...args]);
+    }
+    if (target.kind === "code") {
+      const code = this.b.CreateBitCast(
+        target.code,
+        llvm.PointerType.getUnqual(fnType),
+      );
+      return this.b.CreateCall(fnType, code, [target.instance, ...args]);
     }
     const fr = target.kind === "import"
       ? this.instanceArrayElem(InstanceField.funcs, target.index)

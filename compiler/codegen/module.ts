@@ -80,10 +80,21 @@ export function translateModule(
     );
   }
 
+  // With C/R, every function that can be on the stack of a snapshot has a
+  // second version, its resume clone (see compiler/instrument/checkpoint.ts).
+  const cr = options.cr ?? true;
+  const polls = pollPolicy(module, options.crPollEverywhere ?? false);
+  const resumable = module.functions.map((_, i) =>
+    cr && polls.of(numImportedFuncs + i).instrumented
+  );
+
   // The functions come from stub definitions in IR text, the only way to
   // give them attributes with llvm-bindings; their bodies are replaced.
   const symbols = module.functions.map((_, i) =>
     functionSymbol(module, numImportedFuncs + i)
+  );
+  const resumeSymbols = symbols.map((s, i) =>
+    resumable[i] ? `${s}.resume` : undefined
   );
   const ctx = new llvm.LLVMContext();
   const llvmModule = parsePrelude(
@@ -93,17 +104,20 @@ export function translateModule(
         checkType(module.types[typeIndex], numImportedFuncs + i)
       ),
       symbols,
+      resumeSymbols,
       options.tuneCpu ?? "generic",
     ),
   );
   llvmModule.setTargetTriple(options.targetTriple);
   llvmModule.setModuleIdentifier?.("godwit");
-  const definedFuncs = symbols.map((name) => {
+  const stub = (name: string) => {
     const fn = llvmModule.getFunction(name);
     if (!fn) throw new Error(`internal error: function stub ${name} missing`);
     fn.getEntryBlock().eraseFromParent();
     return fn;
-  });
+  };
+  const definedFuncs = symbols.map(stub);
+  const resumeFuncs = resumeSymbols.map((s) => s === undefined ? s : stub(s));
   const mc: ModuleContext = {
     ctx,
     llvmModule,
@@ -113,19 +127,36 @@ export function translateModule(
     funcTypeIndices,
     globalTypes,
     hooks: options.hooks ?? NO_HOOKS,
-    cr: options.cr ?? true,
-    polls: pollPolicy(module, options.crPollEverywhere ?? false),
+    cr,
+    polls,
+    resumeFuncs,
     points: [],
   };
   for (let i = 0; i < definedFuncs.length; i++) {
+    const firstPoint = mc.points.length;
     new FunctionTranslator(mc, numImportedFuncs + i).translate();
+    if (resumable[i]) {
+      new FunctionTranslator(mc, numImportedFuncs + i, firstPoint).translate();
+    }
   }
 
   const i8p = llvm.Type.getInt8PtrTy(ctx);
-  const codeTable = definedFuncs.map((f) =>
-    llvm.ConstantExpr.getBitCast(f, i8p)
+  const asPointer = (f: llvm.Function | undefined) =>
+    f
+      ? llvm.ConstantExpr.getBitCast(f, i8p)
+      : llvm.ConstantPointerNull.get(i8p as llvm.PointerType);
+  exportPointerArray(
+    llvmModule,
+    "gw_func_code",
+    definedFuncs.map(asPointer),
+    i8p,
   );
-  exportPointerArray(llvmModule, "gw_func_code", codeTable, i8p);
+  exportPointerArray(
+    llvmModule,
+    "gw_func_resume",
+    resumeFuncs.map(asPointer),
+    i8p,
+  );
   const trampolines = module.types.map((t, i) => {
     const f = hasV128(t)
       ? unsupportedTrampoline(ctx, llvmModule, i)
@@ -164,6 +195,7 @@ function checkType(t: FuncType, funcIndex: number): FuncType {
 function functionStubsIR(
   types: readonly FuncType[],
   symbols: readonly string[],
+  resumeSymbols: readonly (string | undefined)[],
   tuneCpu: string,
 ): string {
   const valueType = (t: ValType) => irValueType[t] ?? "i8*";
@@ -173,13 +205,20 @@ function functionStubsIR(
       : results.length === 1
       ? valueType(results[0])
       : `{ ${results.map(valueType).join(", ")} }`;
-  const stubs = types.map((type, i) =>
-    `define internal ${resultType(type.results)} @"${symbols[i]}"(${
+  const stub = (type: FuncType, symbol: string, attrs: number) =>
+    `define internal ${resultType(type.results)} @"${symbol}"(${
       ["i8*", ...type.params.map(valueType)].join(", ")
-    }) #${STUB_ATTRS} {\n  unreachable\n}`
-  );
+    }) #${attrs} {\n  unreachable\n}`;
+  // A resume clone is called only on a restore path: never inlined there.
+  const stubs = types.flatMap((type, i) => [
+    stub(type, symbols[i], STUB_ATTRS),
+    ...(resumeSymbols[i]
+      ? [stub(type, resumeSymbols[i]!, STUB_ATTRS + 1)]
+      : []),
+  ]);
   return `\n${stubs.join("\n")}\n` +
-    `attributes #${STUB_ATTRS} = { "tune-cpu"="${tuneCpu}" }\n`;
+    `attributes #${STUB_ATTRS} = { "tune-cpu"="${tuneCpu}" }\n` +
+    `attributes #${STUB_ATTRS + 1} = { noinline "tune-cpu"="${tuneCpu}" }\n`;
 }
 
 /** IR text of the value types (references are i8*). */

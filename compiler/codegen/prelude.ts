@@ -468,6 +468,7 @@ declare i1 @llvm.expect.i1(i1, i1)
 declare i32 @gw_cr_poll(i8*, i32) cold nounwind
 declare i8* @gw_cr_save_frame(i8*, i32) cold nounwind
 declare i32 @gw_cr_resume(i8*, i32, i8**) cold nounwind
+declare i8* @gw_cr_resume_code(i8*, i8*) cold nounwind
 
 declare float @llvm.arithmetic.fence.f32(float)
 declare double @llvm.arithmetic.fence.f64(double)

@@ -20,6 +20,7 @@ const DUMP_C = String.raw`
 #include "godwit.h"
 extern const gw_module_desc gw_module;
 void *const gw_func_code[1] = {0};
+void *const gw_func_resume[1] = {0};
 const gw_trampoline gw_trampolines[1] = {0};
 static void hex(const char *label, const uint8_t *p, size_t n) {
   printf("%s ", label);
@@ -50,7 +51,7 @@ int main(void) {
     printf("functype %u\n", m->func_types[i]);
     if (m->func_names) str("funcname", m->func_names[i]);
   }
-  printf("code %d tramp %d\n", m->func_code == gw_func_code, m->trampolines == gw_trampolines);
+  printf("code %d tramp %d resume %d\n", m->func_code == gw_func_code, m->trampolines == gw_trampolines, m->func_resume == gw_func_resume);
   printf("tables %u %u\n", m->num_imported_tables, m->num_tables);
   for (uint32_t i = 0; i < m->num_tables; i++)
     printf("table %" PRIu64 " %" PRIu64 " %u\n", m->tables[i].min, m->tables[i].max, m->tables[i].elem_type);
@@ -342,7 +343,7 @@ Deno.test("descriptor fields as the C compiler sees them", async () => {
     "funcname NULL",
     "functype 1",
     `funcname ${utf8Hex("$f2")}`,
-    "code 1 tramp 1",
+    "code 1 tramp 1 resume 1",
     "tables 1 2",
     "table 10 20 112",
     "table 0 4294967295 111",
@@ -449,7 +450,7 @@ Deno.test("a module without anything compiles", async () => {
     "name ",
     `hash ${"ab".repeat(32)}`,
     "funcs 0 0",
-    "code 1 tramp 1",
+    "code 1 tramp 1 resume 1",
     "tables 0 0",
     "memories 0 0",
     "globals 0 0",

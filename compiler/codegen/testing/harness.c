@@ -15,6 +15,7 @@
 #include "godwit.h"
 
 extern void *const gw_func_code[];
+extern void *const gw_func_resume[];
 extern const gw_trampoline gw_trampolines[];
 
 static sigjmp_buf trap_buf;
@@ -148,6 +149,15 @@ gw_value *gw_cr_save_frame(gw_instance *in, uint32_t point) {
   return f->values;
 }
 
+void *gw_cr_resume_code(gw_instance *in, const gw_funcref *fn) {
+  (void)in;
+  for (int i = 0; i < nfuncs; i++)
+    if (gw_func_code[i] == fn->code && gw_func_resume[i] != NULL)
+      return gw_func_resume[i];
+  printf("E resume code\n");
+  exit(3);
+}
+
 uint32_t gw_cr_resume(gw_instance *in, uint32_t func, gw_value **slots) {
   (void)in;
   if (exec_ctx.cr_mode != GW_CR_REWINDING || cr_next >= cr_nframes) { printf("E resume\n"); exit(3); }
@@ -267,7 +277,8 @@ static int run(void *arg) {
           cr_fire_at = every ? cr_polls + every : 0;
           cr_counting = every != 0;
           memset(res, 0, sizeof res);
-          gw_trampolines[func_type[f]](frs[f].code, &inst, zero, res);
+          /* Resume through the resume clone (the outermost frame is f's). */
+          gw_trampolines[func_type[f]](gw_func_resume[f], &inst, zero, res);
         }
         in_call = 0;
         printf("R");
