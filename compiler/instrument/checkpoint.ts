@@ -245,7 +245,6 @@ export class FunctionCheckpointing {
       ins.offset,
       stack.map((v) => v.type),
     );
-    const enclosing = this.enclosingLoops(frame);
     const body = this.block("loop.body", false);
     if (this.unpolled.has(ins)) {
       // No poll; no point inside either, so no dispatch through here.
@@ -293,7 +292,11 @@ export class FunctionCheckpointing {
       this.b.CreateStore(v.value, frame.paramSlots![k])
     );
     this.b.CreateBr(frame.header!);
-    this.points.push({ id, loops: enclosing, resume: this.lastResume! });
+    this.points.push({
+      id,
+      loops: this.enclosingLoops(frame),
+      resume: this.lastResume!,
+    });
     this.b.SetInsertPoint(body);
   }
 
