@@ -624,7 +624,7 @@ export class FunctionCheckpointing {
 
   /**
    * Starts the resume block of point `id` (builder left in it): clears
-   * `resume_target` and returns the saved stack values of types `stack`
+   * `exec->cr_dispatch` and returns the saved stack values of types `stack`
    * (the shared resume block has restored the locals).
    */
   private resumeBlockValues(id: number, stack: ValType[]): TypedValue[] {
