@@ -421,3 +421,29 @@ export function spawnWithStdin(
     stderr: "piped",
   }).spawn();
 }
+
+/** What {@link runWithStdin} gives: exit code, decoded output, wall time. */
+export interface StdinRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** {@link spawnWithStdin}, waited for, with the output decoded. */
+export async function runWithStdin(
+  command: string[],
+  cwd: string,
+  stdinFile?: string,
+  env: Record<string, string> = {},
+): Promise<StdinRun> {
+  const start = performance.now();
+  const out = await spawnWithStdin(command, cwd, stdinFile, env).output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+    ms: performance.now() - start,
+  };
+}

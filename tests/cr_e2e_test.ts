@@ -22,7 +22,8 @@ import {
   listTree,
   readExpected,
   readManifest,
-  spawnWithStdin,
+  runWithStdin,
+  type StdinRun,
   type TestCase,
   TESTDATA,
   wasmPath,
@@ -37,32 +38,19 @@ const EXIT_CHECKPOINTED = 85;
 /** Checkpoint positions tried for every case (points reached so far). */
 const POSITIONS = [1, 2, 3, 7, 25, 100, 400, 2000, 10000, 100000];
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+type Outcome = StdinRun;
 
 /**
  * Runs exe with args in cwd; stdin comes from a file through the shell
  * (`< file`, a regular file as in real use) or is empty.
  */
-async function runExe(
+function runExe(
   exe: string,
   args: string[],
   cwd: string,
   stdinFile?: string,
 ): Promise<Outcome> {
-  const start = performance.now();
-  const out = await spawnWithStdin([exe, ...args], cwd, stdinFile).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-    ms: performance.now() - start,
-  };
+  return runWithStdin([exe, ...args], cwd, stdinFile);
 }
 
 /** Cases whose command line has runtime options (all but "no separator"). */

@@ -29,8 +29,8 @@ import {
   listTree,
   readExpected,
   readManifest,
+  runWithStdin,
   sha256Hex,
-  spawnWithStdin,
   testCacheDir,
   type TestCase,
   TESTDATA,
@@ -172,15 +172,9 @@ async function runOn(
   stdinFile?: string,
 ): Promise<Outcome> {
   const command = cpu === "aarch64" ? [QEMU, "-L", SYSROOT, exe] : [exe];
-  const out = await spawnWithStdin([...command, ...args], cwd, stdinFile, {
+  return await runWithStdin([...command, ...args], cwd, stdinFile, {
     PATH: "/usr/bin:/bin",
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
+  });
 }
 
 /**
