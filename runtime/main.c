@@ -7,7 +7,13 @@
  * Runtime options (only before a literal "--"):
  *   --dir HOST[::GUEST]    preopen host directory HOST as GUEST (default:
  *                          HOST as written); repeatable. With --restore:
- *                          the snapshot's preopen GUEST is at HOST now
+ *                          grants HOST to the snapshot's preopen GUEST; every
+ *                          preopen of the snapshot needs one
+ *   --trust-snapshot-paths with --restore: a preopen no --dir grants is
+ *                          opened at the host path recorded in the snapshot
+ *   --max-memory SIZE      bound of every linear memory: BYTES (suffix K, M,
+ *                          G: KiB, MiB, GiB), or PAGES with suffix "p"
+ *                          (64 KiB pages); memory.grow past it returns -1
  *   --env K=V              add K=V to the program's environment; repeatable
  *                          (the program gets no host environment otherwise)
  *   --max-call-depth N     Wasm call-depth limit (default 100000)
@@ -19,7 +25,7 @@
  *   --restore FILE         resume the program saved in FILE instead of
  *                          starting it; arguments, environment, preopens and
  *                          open files come from the snapshot (so no program
- *                          arguments or --env), --dir only remaps preopens
+ *                          arguments or --env); directories only from --dir
  *   --help                 usage on stdout, exit 0
  *   --version              version on stdout, exit 0
  * SIGUSR1 always requests a checkpoint at the next migration point (a
@@ -63,8 +69,10 @@ typedef struct program {
   char wasi_error[512]; /* a WASI import the WASI layer rejected */
   gw_cr_config cr;
   const char *restore;   /* --restore FILE, or NULL */
-  gw_wasi_remap *remaps; /* --dir given with --restore */
-  int num_remaps;
+  gw_wasi_grant *grants; /* --dir given with --restore */
+  int num_grants;
+  unsigned restore_flags; /* GW_WASI_TRUST_SNAPSHOT_PATHS */
+  uint64_t max_pages;     /* --max-memory in pages, or UINT64_MAX */
   int phase;             /* PHASE_*: saved in and read from snapshots */
 } program;
 
@@ -81,6 +89,9 @@ static void usage(const char *self) {
          "  --env K=V             set environment variable K; repeatable (the\n"
          "                        host environment is not passed on)\n"
          "  --max-call-depth N    Wasm call-depth limit (default %d)\n"
+         "  --max-memory SIZE     bound of each linear memory: bytes (K, M,\n"
+         "                        G suffixes: KiB, MiB, GiB) or pages (p\n"
+         "                        suffix); memory.grow past it returns -1\n"
          "\n"
          "Checkpoint/restore (SIGUSR1 always requests a checkpoint):\n"
          "  --snapshot FILE       snapshot file (default ./godwit.snapshot)\n"
@@ -89,8 +100,11 @@ static void usage(const char *self) {
          "  --continue            keep running after a checkpoint (default:\n"
          "                        stop after writing it, exit status 85)\n"
          "  --restore FILE        resume from a snapshot: arguments,\n"
-         "                        environment and files come from it; --dir\n"
-         "                        HOST::GUEST moves preopen GUEST to HOST\n"
+         "                        environment and files come from it; each\n"
+         "                        preopen GUEST it has needs --dir HOST::GUEST\n"
+         "  --trust-snapshot-paths  with --restore: open a preopen that no\n"
+         "                        --dir grants at the host path the snapshot\n"
+         "                        records (only for snapshots you trust)\n"
          "  --help                show this help\n"
          "  --version             show the version\n"
          "\n"
@@ -146,8 +160,8 @@ static int hook_serialize(void *user, gw_json_writer *w, char *err,
 static int hook_restore(void *user, const gw_json *host, char *err,
                         size_t n) {
   program *p = user;
-  if (gw_wasi_restore(p->wasi, gw_json_get(host, "wasi"), p->remaps,
-                      p->num_remaps, err, n) != 0)
+  if (gw_wasi_restore(p->wasi, gw_json_get(host, "wasi"), p->grants,
+                      p->num_grants, p->restore_flags, err, n) != 0)
     return -1;
   const char *phase =
       gw_json_string(gw_json_get(gw_json_get(host, "program"), "phase"), NULL);
@@ -167,6 +181,28 @@ static int outcome(program *p, int32_t kind, const char *err) {
   return trapped(p, kind);
 }
 
+/* Applies --max-memory: every memory's maximum becomes at most the bound
+ * (so memory.grow past it returns -1, and a restore of a snapshot whose
+ * memory is larger is refused); a memory already larger is an error. */
+static int limit_memories(program *p, gw_instance *inst, char *err,
+                          size_t n) {
+  if (p->max_pages == UINT64_MAX) return 0;
+  for (uint32_t i = 0; i < inst->module->num_memories; i++) {
+    gw_memory *m = inst->memories[i];
+    if (m->pages > p->max_pages) {
+      snprintf(err, n,
+               "memory %u starts at %llu pages (%llu bytes), more than "
+               "--max-memory (%llu pages)",
+               i, (unsigned long long)m->pages,
+               (unsigned long long)m->pages * GW_PAGE_SIZE,
+               (unsigned long long)p->max_pages);
+      return -1;
+    }
+    if (m->max_pages > p->max_pages) m->max_pages = p->max_pages;
+  }
+  return 0;
+}
+
 /* Instantiates (without the start function), restores if asked, then runs
  * the start function and `_start`, both checkpointable. */
 static int run_instance(program *p, gw_exec *exec) {
@@ -176,6 +212,7 @@ static int run_instance(program *p, gw_exec *exec) {
                             sizeof err, GW_INST_NO_START);
   if (r < 0) return fail("%s", p->wasi_error[0] ? p->wasi_error : err);
   if (r > 0) return trapped(p, r);
+  if (limit_memories(p, inst, err, sizeof err) != 0) return fail("%s", err);
   p->phase = PHASE_START;
   if (p->restore != NULL &&
       gw_cr_restore(exec, inst, p->restore, err, sizeof err) != 0)
@@ -249,6 +286,33 @@ static int parse_depth(const char *s, int64_t *out) {
   return 0;
 }
 
+/* --max-memory: bytes (K/M/G: KiB/MiB/GiB), rounded down to whole pages,
+ * or pages ("p"); -1 if malformed. */
+static int parse_memory_size(const char *s, uint64_t *pages) {
+  char *end;
+  errno = 0;
+  if (*s < '0' || *s > '9') return -1;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno != 0) return -1;
+  static const struct {
+    const char *suffix;
+    uint64_t unit; /* bytes, or 0 for pages */
+  } units[] = {{"", 1},          {"K", 1ull << 10}, {"KiB", 1ull << 10},
+               {"M", 1ull << 20}, {"MiB", 1ull << 20}, {"G", 1ull << 30},
+               {"GiB", 1ull << 30}, {"p", 0},        {"pages", 0}};
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+    if (strcmp(end, units[i].suffix) != 0) continue;
+    if (units[i].unit == 0) {
+      *pages = v;
+    } else {
+      if (v > UINT64_MAX / units[i].unit) return -1;
+      *pages = v * units[i].unit / GW_PAGE_SIZE;
+    }
+    return 0;
+  }
+  return -1;
+}
+
 int main(int argc, char **argv) {
   /* A checkpoint signal that arrives before the handler is installed (on
    * the Wasm thread, in gw_cr_setup) stays pending instead of killing the
@@ -277,7 +341,8 @@ int main(int argc, char **argv) {
   const char **args = calloc((size_t)argc + 1, sizeof(char *));
   if (!hosts || !guests || !envs || !args) return fail("%s", "out of memory");
   int ndirs = 0, nenvs = 0, nargs = 0;
-  program p = {.wasi = NULL, .max_call_depth = DEFAULT_CALL_DEPTH};
+  program p = {.wasi = NULL, .max_call_depth = DEFAULT_CALL_DEPTH,
+               .max_pages = UINT64_MAX};
   p.cr.snapshot_path = "godwit.snapshot";
   p.cr.signal = 0; /* SIGUSR1 */
 
@@ -286,8 +351,9 @@ int main(int argc, char **argv) {
     const char *value = NULL;
     const char *names[] = {"--dir", "--env", "--max-call-depth",
                            "--snapshot", "--checkpoint-after",
-                           "--checkpoint-every", "--restore"};
-    for (int n = 0; n < 7; n++) {
+                           "--checkpoint-every", "--restore",
+                           "--max-memory"};
+    for (int n = 0; n < 8; n++) {
       size_t len = strlen(names[n]);
       if (strncmp(opt, names[n], len) != 0) continue;
       if (opt[len] == '=') value = opt + len + 1;
@@ -328,6 +394,11 @@ int main(int argc, char **argv) {
     } else if (value != NULL && strcmp(opt, "--max-call-depth") == 0) {
       if (parse_depth(value, &p.max_call_depth) != 0)
         return fail("bad --max-call-depth value '%s'", value);
+    } else if (value != NULL && strcmp(opt, "--max-memory") == 0) {
+      if (parse_memory_size(value, &p.max_pages) != 0)
+        return fail("bad --max-memory value '%s' (expected BYTES, with an "
+                    "optional K, M or G, or PAGES with a p: 64Ki, 16M, 256p)",
+                    value);
     } else if (value != NULL && strcmp(opt, "--snapshot") == 0) {
       if (*value == '\0') return fail("%s", "--snapshot needs a file name");
       p.cr.snapshot_path = value;
@@ -342,6 +413,8 @@ int main(int argc, char **argv) {
     } else if (value != NULL && strcmp(opt, "--restore") == 0) {
       if (*value == '\0') return fail("%s", "--restore needs a file name");
       p.restore = value;
+    } else if (strcmp(opt, "--trust-snapshot-paths") == 0) {
+      p.restore_flags |= GW_WASI_TRUST_SNAPSHOT_PATHS;
     } else if (strcmp(opt, "--continue") == 0) {
       p.cr.continue_after = 1;
     } else if (opt[0] == '-') {
@@ -354,19 +427,22 @@ int main(int argc, char **argv) {
   args[nargs++] = self;
   for (int i = sep < 0 ? 1 : sep + 1; i < argc; i++) args[nargs++] = argv[i];
   if (p.restore != NULL) {
-    /* The program's own state comes from the snapshot; --dir remaps. */
+    /* The program's own state comes from the snapshot; its directories
+     * only from --dir (gw_wasi_restore matches them to its preopens). */
     if (nargs > 1)
       return fail("%s", "--restore: the program's arguments come from the "
                         "snapshot (give none after \"--\")");
     if (nenvs > 0)
       return fail("%s", "--restore: the environment comes from the snapshot "
                         "(--env is not allowed)");
-    p.remaps = calloc((size_t)ndirs + 1, sizeof *p.remaps);
-    if (p.remaps == NULL) return fail("%s", "out of memory");
+    p.grants = calloc((size_t)ndirs + 1, sizeof *p.grants);
+    if (p.grants == NULL) return fail("%s", "out of memory");
     for (int i = 0; i < ndirs; i++)
-      p.remaps[i] = (gw_wasi_remap){.host = hosts[i], .guest = guests[i]};
-    p.num_remaps = ndirs;
+      p.grants[i] = (gw_wasi_grant){.host = hosts[i], .guest = guests[i]};
+    p.num_grants = ndirs;
     ndirs = 0;
+  } else if (p.restore_flags & GW_WASI_TRUST_SNAPSHOT_PATHS) {
+    return fail("%s", "--trust-snapshot-paths is only for --restore");
   }
 
   gw_wasi_config cfg = {

@@ -848,9 +848,12 @@ int gw_snapshot_decode(gw_instance *inst, const uint8_t *bytes, size_t len,
     const gw_json *jm = gw_json_at(jmems, i);
     uint64_t pages;
     if (gw_json_u64(gw_json_get(jm, "pages"), &pages) != 0 ||
-        pages < m->memories[i].min || pages > m->memories[i].max ||
-        pages > inst->memories[i]->max_pages)
+        pages < m->memories[i].min || pages > m->memories[i].max)
       FAIL("memory %u: page count outside the memory's limits", i);
+    if (pages > inst->memories[i]->max_pages) /* e.g. --max-memory */
+      FAIL("memory %u: the snapshot's %llu pages exceed this instance's "
+           "limit of %llu pages (--max-memory)", i, (unsigned long long)pages,
+           (unsigned long long)inst->memories[i]->max_pages);
     if (pages < inst->memories[i]->pages)
       FAIL("memory %u: the instance's memory is already larger than the "
            "snapshot's", i);

@@ -39,29 +39,47 @@ int32_t gw_wasi_exit_code(gw_wasi *w);
 /* Writes w's state as one JSON object. 0, or -1 + err. */
 int gw_wasi_serialize(gw_wasi *w, gw_json_writer *jw, char *err, size_t n);
 
-/* --dir HOST::GUEST given when restoring: the snapshot's preopen named GUEST
-   is opened at HOST instead of the host path recorded in the snapshot. */
-typedef struct gw_wasi_remap {
+/* --dir HOST::GUEST given when restoring: grants the directory HOST to the
+   snapshot's preopen named GUEST. A restore's directories come only from
+   these (never from the host paths recorded in the snapshot, which are
+   informational), unless GW_WASI_TRUST_SNAPSHOT_PATHS is given. */
+typedef struct gw_wasi_grant {
   const char *host;
   const char *guest;
-} gw_wasi_remap;
+} gw_wasi_grant;
+
+/* gw_wasi_restore flags. */
+enum {
+  /* --trust-snapshot-paths: a preopen that no grant names is opened at the
+     host path recorded in the snapshot (the snapshot is trusted). */
+  GW_WASI_TRUST_SNAPSHOT_PATHS = 1,
+};
 
 /*
  * Replaces w's arguments, environment, preopens and descriptors with the
- * state in `state` (what gw_wasi_serialize wrote): preopens are reopened
- * (after remaps), files at their paths relative to their preopen (never
- * creating or truncating) and seeked to their offsets, directories at their
- * readdir position; stdio stays w's own, except that a regular-file stdin is
- * seeked to the recorded offset. On any failure (a directory or file gone, a
- * remap naming no preopen, malformed state) returns -1 with a message and
- * leaves w unchanged.
+ * state in `state` (what gw_wasi_serialize wrote).
+ *
+ * Authority comes from the grants, never from the snapshot: the k-th
+ * preopen of the snapshot named GUEST is opened at the k-th grant for GUEST
+ * (in command-line order). A preopen without a grant is an error naming the
+ * missing guest(s) and the --dir to add (unless
+ * GW_WASI_TRUST_SNAPSHOT_PATHS), and so is a grant the snapshot has no
+ * preopen for. Files and directories are reopened at their paths relative
+ * to their (granted) preopen through the sandboxed resolver (a path that
+ * leaves it is refused), never creating or truncating, seeked to their
+ * offsets, directories at their readdir position. stdio stays w's own (each
+ * stream at most once, and it must be open in this process), except that a
+ * regular-file stdin is seeked to the recorded offset. On any failure
+ * returns -1 with a one-line message and leaves w unchanged.
  */
-int gw_wasi_restore(gw_wasi *w, const gw_json *state, const gw_wasi_remap *remaps,
-                    int num_remaps, char *err, size_t n);
+int gw_wasi_restore(gw_wasi *w, const gw_json *state,
+                    const gw_wasi_grant *grants, int num_grants,
+                    unsigned flags, char *err, size_t n);
 
 /* Host hooks for gw_cr_set_host_hooks: the snapshot's "host" becomes
-   {"wasi": <state>}; remaps (may be NULL) must outlive the hooks. */
-gw_cr_host_hooks gw_wasi_host_hooks(gw_wasi *w, const gw_wasi_remap *remaps,
-                                    int num_remaps);
+   {"wasi": <state>}; grants (may be NULL) must outlive the hooks; flags as
+   gw_wasi_restore's. */
+gw_cr_host_hooks gw_wasi_host_hooks(gw_wasi *w, const gw_wasi_grant *grants,
+                                    int num_grants, unsigned flags);
 
 #endif /* GODWIT_WASI_H */

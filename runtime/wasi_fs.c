@@ -99,8 +99,19 @@ static int32_t resolve(gw_instance *inst, int32_t fd, int32_t path,
   int32_t e = get_path(inst, path, path_len, &p);
   if (e) return e;
   if (dir) *dir = d;
-  return gw_wasi_resolve_path(d->host_fd, p, (uint32_t)path_len, follow,
-                              parent, name, NAME_MAX + 2);
+  e = gw_wasi_resolve_path(d->host_fd, p, (uint32_t)path_len, follow, parent,
+                           name, NAME_MAX + 2);
+  if (e == 0 && gw_wasi_race_hook) gw_wasi_race_hook(*parent, name);
+  return e;
+}
+
+/* For a name whose path ended in "/" (gw_wasi_strip_slash): 0 if it is a
+ * directory (not following a symlink), else a WASI errno. */
+static int32_t must_be_dir(int parent, const char *name) {
+  struct stat sb;
+  if (fstatat(parent, name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+    return gw_wasi_errno(errno);
+  return S_ISDIR(sb.st_mode) ? 0 : WASI_ENOTDIR;
 }
 
 static void put_filestat(uint8_t *p, const struct stat *sb) {
@@ -529,11 +540,13 @@ int32_t gw_wasi_path_filestat_get(gw_instance *inst, int32_t fd,
     close(parent);
     return WASI_EFAULT;
   }
+  int dir_only = gw_wasi_strip_slash(name);
   struct stat sb;
   int r = fstatat(parent, name, &sb, AT_SYMLINK_NOFOLLOW);
   int saved = errno;
   close(parent);
   if (r != 0) return gw_wasi_errno(saved);
+  if (dir_only && !S_ISDIR(sb.st_mode)) return WASI_ENOTDIR;
   put_filestat(p, &sb);
   return 0;
 }
@@ -550,6 +563,10 @@ int32_t gw_wasi_path_filestat_set_times(gw_instance *inst, int32_t fd,
   e = resolve(inst, fd, path, path_len, flags & WASI_LOOKUP_SYMLINK_FOLLOW,
               &parent, name, NULL);
   if (e) return e;
+  if (gw_wasi_strip_slash(name) && (e = must_be_dir(parent, name)) != 0) {
+    close(parent);
+    return e;
+  }
   int r = utimensat(parent, name, ts, AT_SYMLINK_NOFOLLOW);
   int saved = errno;
   close(parent);
@@ -591,6 +608,11 @@ int32_t gw_wasi_path_open(gw_instance *inst, int32_t fd, int32_t dirflags,
   gw_wasi_fd *d;
   int32_t e = resolve(inst, fd, path, path_len, follow, &parent, name, &d);
   if (e) return e;
+  int dir_only = gw_wasi_strip_slash(name);
+  if (dir_only && (oflags & WASI_O_CREAT)) { /* as Linux: "new/" + O_CREAT */
+    close(parent);
+    return WASI_EISDIR;
+  }
 
   uint64_t rb = (uint64_t)rights_base;
   int want_read = (rb & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)) != 0;
@@ -600,7 +622,7 @@ int32_t gw_wasi_path_open(gw_instance *inst, int32_t fd, int32_t dirflags,
   /* Symlinks were expanded by the resolver when following: the final open
    * never follows one (so nothing can swap a link in under us). */
   int flags = O_CLOEXEC | O_NOFOLLOW;
-  if (oflags & WASI_O_DIRECTORY)
+  if ((oflags & WASI_O_DIRECTORY) || dir_only)
     flags |= O_DIRECTORY | O_RDONLY;
   else if (want_write)
     flags |= want_read ? O_RDWR : O_WRONLY;
@@ -656,6 +678,11 @@ int32_t gw_wasi_path_readlink(gw_instance *inst, int32_t fd, int32_t path,
   char name[NAME_MAX + 2];
   int32_t e = resolve(inst, fd, path, path_len, 0, &parent, name, NULL);
   if (e) return e;
+  if (gw_wasi_strip_slash(name)) { /* a directory, never a symlink */
+    e = must_be_dir(parent, name);
+    close(parent);
+    return e ? e : WASI_EINVAL;
+  }
   char *target = malloc(PATH_MAX);
   if (!target) {
     close(parent);

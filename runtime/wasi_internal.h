@@ -124,9 +124,10 @@ struct gw_wasi {
   char error[256];
   struct gw_wasi_funcref_block *funcrefs; /* handed out by gw_wasi_resolve */
   int stdio_host[3];   /* the embedder's host fds for stdin/stdout/stderr */
-  /* Remap table of gw_wasi_host_hooks (not owned). */
-  const gw_wasi_remap *remaps;
-  int num_remaps;
+  /* Grants and restore flags of gw_wasi_host_hooks (not owned). */
+  const gw_wasi_grant *grants;
+  int num_grants;
+  unsigned restore_flags;
   /* A poll_oneoff abandoned for a checkpoint: when the same call (same
    * subscription bytes, `key`) is issued again, its relative clock
    * subscriptions wait until these absolute CLOCK_REALTIME deadlines (ns;
@@ -203,6 +204,27 @@ uint8_t gw_wasi_filetype(uint32_t st_mode);
 int32_t gw_wasi_resolve_path(int dirfd, const char *path, size_t path_len,
                              int follow_final, int *parent_fd, char *name,
                              size_t name_size);
+
+/*
+ * Drops the trailing "/" that gw_wasi_resolve_path leaves on `name`; returns
+ * 1 if there was one (the entry must be a directory), else 0. A name with a
+ * trailing slash must never reach a call that can follow a symlink (openat,
+ * fstatat, utimensat, readlinkat): the kernel follows a final symlink before
+ * a trailing slash even with O_NOFOLLOW / AT_SYMLINK_NOFOLLOW, so a symlink
+ * swapped in after the resolver's check would lead out of the sandbox.
+ * Those callers strip it and ask for a directory themselves (O_DIRECTORY, or
+ * a check of the fstatat result).
+ */
+int gw_wasi_strip_slash(char *name);
+
+/*
+ * Test seam (NULL in production): called by the resolver with the directory
+ * and the name of each component right after it checked that the component
+ * is not a symlink, and by the WASI path functions right before they act on
+ * the resolved (parent, name), so that a test can swap a symlink in between
+ * check and use. Never set outside tests.
+ */
+extern void (*gw_wasi_race_hook)(int dirfd, const char *name);
 
 /* ---- The wasi_snapshot_preview1 functions (native ABI of godwit.h) ---- */
 

@@ -16,6 +16,15 @@
 
 #include "wasi_internal.h"
 
+void (*gw_wasi_race_hook)(int dirfd, const char *name);
+
+int gw_wasi_strip_slash(char *name) {
+  size_t len = strlen(name);
+  if (len < 2 || name[len - 1] != '/') return 0;
+  name[len - 1] = 0;
+  return 1;
+}
+
 /* Directories opened so far below the starting one (the walk's stack). */
 typedef struct dir_stack {
   int base;   /* the starting directory: not owned */
@@ -150,6 +159,7 @@ int32_t gw_wasi_resolve_path(int dirfd, const char *path, size_t path_len,
       result = gw_wasi_errno(errno);
       break;
     }
+    if (gw_wasi_race_hook) gw_wasi_race_hook(stack_top(&st), comp_buf);
     if (is_last) { /* not a symlink (or missing): the caller acts on it */
       result = set_name(name, name_size, comp_buf, comp_len, trailing);
       break;

@@ -171,6 +171,8 @@ typedef struct restoring {
   char **argv, **envp;
   gw_wasi_preopen *preopens;
   int *preopen_host_fd; /* opened directory per preopen (closed at the end) */
+  char *preopen_has_fd;  /* a "preopen" descriptor seen for it */
+  char stdio_seen[3];    /* a "stdio" descriptor seen for stream 0/1/2 */
   gw_wasi_fd *fds;
   uint32_t num_fds;
   int64_t stdin_offset; /* -1: none recorded */
@@ -196,6 +198,7 @@ static void restoring_free(restoring *r) {
   }
   free(r->preopens);
   free(r->preopen_host_fd);
+  free(r->preopen_has_fd);
   for (uint32_t i = 0; i < r->num_fds; i++)
     if (r->fds[i].kind != GW_WASI_FD_FREE) gw_wasi_close_fd(&r->fds[i]);
   free(r->fds);
@@ -265,13 +268,14 @@ static int reopen(restoring *r, gw_wasi_fd *f, const gw_json *jf,
   if (e != 0)
     FAIL("cannot reopen '%s' in '%s' (fd %u): %s", f->path, guest, fd,
          resolve_error_text(e));
+  int dir_only = gw_wasi_strip_slash(name);
   uint64_t rb = f->rights_base;
   int want_read = (rb & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)) != 0;
   int want_write = (rb & (WASI_RIGHT_FD_DATASYNC | WASI_RIGHT_FD_WRITE |
                           WASI_RIGHT_FD_ALLOCATE |
                           WASI_RIGHT_FD_FILESTAT_SET_SIZE)) != 0;
   int flags = O_CLOEXEC | O_NOFOLLOW;
-  if (f->kind == GW_WASI_FD_DIR)
+  if (f->kind == GW_WASI_FD_DIR || dir_only)
     flags |= O_DIRECTORY | O_RDONLY;
   else if (want_write)
     flags |= want_read ? O_RDWR : O_WRONLY;
@@ -294,6 +298,7 @@ static int reopen(restoring *r, gw_wasi_fd *f, const gw_json *jf,
       (f->kind == GW_WASI_FD_FILE) == (S_ISDIR(sb.st_mode) != 0))
     FAIL("cannot reopen '%s' in '%s' (fd %u): it is no longer a %s", f->path,
          guest, fd, f->kind == GW_WASI_FD_DIR ? "directory" : "file");
+  f->filetype = gw_wasi_filetype(sb.st_mode); /* what it is now */
   if (f->kind == GW_WASI_FD_FILE) {
     const gw_json *jo = gw_json_get(jf, "offset");
     uint64_t off;
@@ -371,15 +376,23 @@ static int restore_fds(gw_wasi *w, restoring *r, const gw_json *jfds,
         get_u64(gw_json_get(jf, "rights_inheriting"),
                 &f.rights_inheriting) != 0)
       FAIL("WASI state: fd %u: bad rights", fd);
+    f.rights_base &= WASI_RIGHTS_ALL; /* no rights WASI does not define */
+    f.rights_inheriting &= WASI_RIGHTS_ALL;
     if (f.kind == GW_WASI_FD_STDIO) {
       int64_t stream;
       if (gw_json_i64(gw_json_get(jf, "stream"), &stream) != 0 ||
           stream < 0 || stream > 2)
         FAIL("WASI state: fd %u: bad stdio stream", fd);
+      /* The stream is this process's own: each at most once, and open. */
+      if (r->stdio_seen[stream]++)
+        FAIL("WASI state: fd %u: stdio stream %d appears twice", fd,
+               (int)stream);
       f.host_fd = w->stdio_host[stream];
       struct stat sb;
-      f.filetype = fstat(f.host_fd, &sb) == 0 ? gw_wasi_filetype(sb.st_mode)
-                                              : WASI_FILETYPE_UNKNOWN;
+      if (fstat(f.host_fd, &sb) != 0)
+        FAIL("the snapshot's fd %u is this process's %s, which is not open", fd,
+             stream == 0 ? "stdin" : stream == 1 ? "stdout" : "stderr");
+      f.filetype = gw_wasi_filetype(sb.st_mode);
       const gw_json *jo = gw_json_get(jf, "offset");
       if (stream == 0 && jo != NULL) {
         uint64_t off;
@@ -403,6 +416,9 @@ static int restore_fds(gw_wasi *w, restoring *r, const gw_json *jfds,
     r->fds[fd] = f; /* owned by r from here on (freed on failure) */
     gw_wasi_fd *slot = &r->fds[fd];
     if (f.kind == GW_WASI_FD_PREOPEN) {
+      if (r->preopen_has_fd[p]++)
+        FAIL("WASI state: fd %u: preopen %d appears twice", fd, (int)p);
+      slot->filetype = WASI_FILETYPE_DIRECTORY;
       slot->host_fd = fcntl(r->preopen_host_fd[p], F_DUPFD_CLOEXEC, 0);
       if (slot->host_fd < 0)
         FAIL("cannot reopen preopen '%s': %s", r->preopens[p].guest,
@@ -423,53 +439,178 @@ static int restore_fds(gw_wasi *w, restoring *r, const gw_json *jfds,
   return 0;
 }
 
+/* Appends s to buf[*at..n) for an error line: control characters (a
+ * hostile snapshot's strings reach the terminal) become '?'. */
+static void append_clean(char *buf, size_t n, size_t *at, const char *s) {
+  for (; *s && *at + 1 < n; s++)
+    buf[(*at)++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+  buf[*at < n ? *at : n - 1] = 0;
+}
+
+/* "the snapshot's preopened director(y|ies) 'a', 'b' ...: add --dir HOST::a
+ * --dir HOST::b (...)", one line, for the preopens in missing[0..count). */
+static void missing_grants_error(const gw_json *jp, const int *missing,
+                                 int count, char *err, size_t n) {
+  size_t at = 0;
+  const char *const parts[] = {
+      "this restore does not grant the snapshot's preopened ",
+      count == 1 ? "directory " : "directories "};
+  for (int i = 0; i < 2; i++) append_clean(err, n, &at, parts[i]);
+  for (int pass = 0; pass < 3; pass++) {
+    if (pass == 1) append_clean(err, n, &at, ": add");
+    if (pass == 2)
+      append_clean(err, n, &at,
+                   count == 1 ? " (HOST: the directory to give it; it was "
+                              : " (HOST: the directories to give them; they "
+                                "were ");
+    for (int i = 0; i < count; i++) {
+      const gw_json *e = gw_json_at(jp, (size_t)missing[i]);
+      const char *guest = gw_json_string(gw_json_get(e, "guest"), NULL);
+      const char *host = gw_json_string(gw_json_get(e, "host"), NULL);
+      if (pass == 0) {
+        append_clean(err, n, &at, i ? ", '" : "'");
+        append_clean(err, n, &at, guest);
+        append_clean(err, n, &at, "'");
+      } else if (pass == 1) {
+        append_clean(err, n, &at, " --dir HOST::");
+        append_clean(err, n, &at, guest);
+      } else {
+        if (i) append_clean(err, n, &at, ", ");
+        append_clean(err, n, &at, host ? host : "?");
+      }
+    }
+  }
+  append_clean(err, n, &at, " on the checkpointing host)");
+}
+
+/*
+ * Opens every preopen of the snapshot at the directory granted for it now:
+ * the k-th preopen named G at the k-th grant for G. The snapshot's "host" is
+ * used only with GW_WASI_TRUST_SNAPSHOT_PATHS, for preopens no grant names.
+ */
+static int open_granted_preopens(restoring *r, const gw_json *jp,
+                                 const gw_wasi_grant *grants, int num_grants,
+                                 unsigned flags, char *err, size_t n) {
+  int np = r->num_preopens;
+  int *grant_of = calloc((size_t)np + 1, sizeof(int)); /* grant index or -1 */
+  int *missing = calloc((size_t)np + 1, sizeof(int));
+  char *used = calloc((size_t)num_grants + 1, 1);
+  if (!grant_of || !missing || !used) {
+    free(grant_of), free(missing), free(used);
+    FAIL("out of memory");
+  }
+  int num_missing = 0, bad = -1;
+  for (int p = 0; p < np && bad < 0; p++) {
+    const gw_json *e = gw_json_at(jp, (size_t)p);
+    const char *host = gw_json_string(gw_json_get(e, "host"), NULL);
+    const char *guest = gw_json_string(gw_json_get(e, "guest"), NULL);
+    if (!host || !guest || !*guest) {
+      bad = p;
+      break;
+    }
+    grant_of[p] = -1;
+    for (int g = 0; g < num_grants && grant_of[p] < 0; g++)
+      if (!used[g] && strcmp(grants[g].guest, guest) == 0) {
+        used[g] = 1;
+        grant_of[p] = g;
+      }
+    if (grant_of[p] < 0 && !(flags & GW_WASI_TRUST_SNAPSHOT_PATHS))
+      missing[num_missing++] = p;
+  }
+  int extra = -1;
+  for (int g = 0; g < num_grants && extra < 0; g++)
+    if (!used[g]) extra = g;
+  free(used);
+  if (bad >= 0) {
+    free(grant_of), free(missing);
+    FAIL("WASI state: preopens[%d]: bad host or guest", bad);
+  }
+  if (num_missing > 0) {
+    missing_grants_error(jp, missing, num_missing, err, n);
+    free(grant_of), free(missing);
+    return -1;
+  }
+  if (extra >= 0) {
+    int known = 0; /* granted more often than the snapshot has it */
+    for (int p = 0; p < np; p++)
+      if (grant_of[p] >= 0 &&
+          strcmp(grants[grant_of[p]].guest, grants[extra].guest) == 0)
+        known = 1;
+    free(grant_of), free(missing);
+    size_t at = 0;
+    const char *const parts[] = {
+        "--dir ", grants[extra].host, "::", grants[extra].guest,
+        known ? ": given more often than the snapshot has a preopened "
+                "directory '"
+              : ": the snapshot has no preopened directory '",
+        grants[extra].guest,
+        "' (a restored program cannot gain directories)"};
+    for (int i = 0; i < 7; i++) append_clean(err, n, &at, parts[i]);
+    return -1;
+  }
+  free(missing);
+  for (int p = 0; p < np; p++) {
+    const gw_json *e = gw_json_at(jp, (size_t)p);
+    const char *guest = gw_json_string(gw_json_get(e, "guest"), NULL);
+    const char *host = grant_of[p] >= 0
+                           ? grants[grant_of[p]].host
+                           : gw_json_string(gw_json_get(e, "host"), NULL);
+    r->preopens[p].host = strdup(host);
+    r->preopens[p].guest = strdup(guest);
+    if (!r->preopens[p].host || !r->preopens[p].guest) {
+      free(grant_of);
+      FAIL("out of memory");
+    }
+    /* As gw_wasi_new: HOST is the restorer's own path (or trusted). */
+    int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      int saved = errno;
+      size_t at = 0;
+      const char *const parts[] = {
+          grant_of[p] >= 0 ? "cannot open directory '"
+                           : "cannot open the snapshot's recorded directory '",
+          host, grant_of[p] >= 0 ? "' for --dir " : "' (trusted) for '",
+          grant_of[p] >= 0 ? host : guest, grant_of[p] >= 0 ? "::" : "'",
+          grant_of[p] >= 0 ? guest : "", ": ", strerror(saved)};
+      for (int i = 0; i < 8; i++) append_clean(err, n, &at, parts[i]);
+      free(grant_of);
+      return -1;
+    }
+    r->preopen_host_fd[p] = fd;
+  }
+  free(grant_of);
+  return 0;
+}
+
+/* Allocates r's preopens from the snapshot's "preopens" and opens them. */
+static int restore_preopens(restoring *r, const gw_json *jp,
+                            const gw_wasi_grant *grants, int num_grants,
+                            unsigned flags, char *err, size_t n) {
+  if (gw_json_kind(jp) != GW_JSON_ARRAY || gw_json_length(jp) > MAX_FDS)
+    FAIL("WASI state: bad \"preopens\"");
+  int np = (int)gw_json_length(jp);
+  r->preopens = calloc((size_t)np + 1, sizeof *r->preopens);
+  r->preopen_host_fd = calloc((size_t)np + 1, sizeof(int));
+  r->preopen_has_fd = calloc((size_t)np + 1, 1);
+  if (!r->preopens || !r->preopen_host_fd || !r->preopen_has_fd)
+    FAIL("out of memory");
+  for (int p = 0; p < np; p++) r->preopen_host_fd[p] = -1;
+  r->num_preopens = np;
+  return open_granted_preopens(r, jp, grants, num_grants, flags, err, n);
+}
+
 static int restore_into(gw_wasi *w, restoring *r, const gw_json *state,
-                        const gw_wasi_remap *remaps, int num_remaps,
-                        char *err, size_t n) {
+                        const gw_wasi_grant *grants, int num_grants,
+                        unsigned flags, char *err, size_t n) {
   if (gw_json_kind(state) != GW_JSON_OBJECT)
     FAIL("the snapshot has no WASI state");
   if (get_strings(gw_json_get(state, "args"), &r->argc, &r->argv) != 0)
     FAIL("WASI state: bad \"args\"");
   if (get_strings(gw_json_get(state, "env"), &r->envc, &r->envp) != 0)
     FAIL("WASI state: bad \"env\"");
-  const gw_json *jp = gw_json_get(state, "preopens");
-  if (gw_json_kind(jp) != GW_JSON_ARRAY || gw_json_length(jp) > MAX_FDS)
-    FAIL("WASI state: bad \"preopens\"");
-  int np = (int)gw_json_length(jp);
-  r->preopens = calloc((size_t)np + 1, sizeof *r->preopens);
-  r->preopen_host_fd = calloc((size_t)np + 1, sizeof(int));
-  if (!r->preopens || !r->preopen_host_fd) FAIL("out of memory");
-  for (int p = 0; p < np; p++) r->preopen_host_fd[p] = -1;
-  r->num_preopens = np;
-  for (int m = 0; m < num_remaps; m++) {
-    int found = 0;
-    for (int p = 0; p < np; p++) {
-      const char *g =
-          gw_json_string(gw_json_get(gw_json_at(jp, (size_t)p), "guest"), NULL);
-      if (g && strcmp(remaps[m].guest, g) == 0) found = 1;
-    }
-    if (!found)
-      FAIL("--dir %s::%s: the snapshot has no preopened directory '%s' (a "
-           "restored program keeps its descriptors)", remaps[m].host,
-           remaps[m].guest, remaps[m].guest);
-  }
-  for (int p = 0; p < np; p++) {
-    const gw_json *e = gw_json_at(jp, (size_t)p);
-    const char *host = gw_json_string(gw_json_get(e, "host"), NULL);
-    const char *guest = gw_json_string(gw_json_get(e, "guest"), NULL);
-    if (!host || !guest) FAIL("WASI state: preopens[%d]: bad host or guest", p);
-    for (int m = 0; m < num_remaps; m++)
-      if (strcmp(remaps[m].guest, guest) == 0) host = remaps[m].host;
-    r->preopens[p].host = strdup(host);
-    r->preopens[p].guest = strdup(guest);
-    if (!r->preopens[p].host || !r->preopens[p].guest) FAIL("out of memory");
-    int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-      FAIL("the preopened directory '%s' (seen by the program as '%s') is "
-           "not available: %s (give its new place with --dir HOST::%s)",
-           host, guest, strerror(errno), guest);
-    r->preopen_host_fd[p] = fd;
-  }
+  if (restore_preopens(r, gw_json_get(state, "preopens"), grants, num_grants,
+                       flags, err, n) != 0)
+    return -1;
   r->stdin_offset = -1;
   if (restore_fds(w, r, gw_json_get(state, "fds"), err, n) != 0) return -1;
   const gw_json *js = gw_json_get(state, "sleep");
@@ -498,11 +639,11 @@ static int restore_into(gw_wasi *w, restoring *r, const gw_json *state,
 }
 
 int gw_wasi_restore(gw_wasi *w, const gw_json *state,
-                    const gw_wasi_remap *remaps, int num_remaps, char *err,
-                    size_t n) {
+                    const gw_wasi_grant *grants, int num_grants,
+                    unsigned flags, char *err, size_t n) {
   restoring r;
   memset(&r, 0, sizeof r);
-  if (restore_into(w, &r, state, remaps, num_remaps, err, n) != 0) {
+  if (restore_into(w, &r, state, grants, num_grants, flags, err, n) != 0) {
     restoring_free(&r);
     return -1;
   }
@@ -523,6 +664,7 @@ int gw_wasi_restore(gw_wasi *w, const gw_json *state,
   for (int p = 0; p < r.num_preopens; p++)
     if (r.preopen_host_fd[p] >= 0) close(r.preopen_host_fd[p]);
   free(r.preopen_host_fd);
+  free(r.preopen_has_fd);
   free_string_array(w->argc, w->argv);
   free_string_array(w->envc, w->envp);
   w->argc = r.argc;
@@ -555,14 +697,15 @@ static int hook_serialize(void *user, gw_json_writer *jw, char *err,
 static int hook_restore(void *user, const gw_json *host, char *err,
                         size_t n) {
   gw_wasi *w = user;
-  return gw_wasi_restore(w, gw_json_get(host, "wasi"), w->remaps,
-                         w->num_remaps, err, n);
+  return gw_wasi_restore(w, gw_json_get(host, "wasi"), w->grants,
+                         w->num_grants, w->restore_flags, err, n);
 }
 
-gw_cr_host_hooks gw_wasi_host_hooks(gw_wasi *w, const gw_wasi_remap *remaps,
-                                    int num_remaps) {
-  w->remaps = remaps;
-  w->num_remaps = num_remaps;
+gw_cr_host_hooks gw_wasi_host_hooks(gw_wasi *w, const gw_wasi_grant *grants,
+                                    int num_grants, unsigned flags) {
+  w->grants = grants;
+  w->num_grants = num_grants;
+  w->restore_flags = flags;
   return (gw_cr_host_hooks){
       .user = w, .serialize = hook_serialize, .restore = hook_restore};
 }

@@ -98,9 +98,9 @@ int gw_wasi_serialize(gw_wasi *w, gw_json_writer *jw, char *err, size_t n) {
 }
 
 int gw_wasi_restore(gw_wasi *w, const gw_json *state,
-                    const gw_wasi_remap *remaps, int num_remaps, char *err,
-                    size_t n) {
-  (void)w, (void)state, (void)remaps, (void)num_remaps;
+                    const gw_wasi_grant *grants, int num_grants,
+                    unsigned flags, char *err, size_t n) {
+  (void)w, (void)state, (void)grants, (void)num_grants, (void)flags;
   snprintf(err, n, "the WASI stub cannot restore");
   return -1;
 }

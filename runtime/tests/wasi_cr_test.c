@@ -6,8 +6,11 @@
  *     survive serialize -> JSON -> restore into a fresh gw_wasi: same fd
  *     numbers, same offsets (checked with lseek and by reading on through
  *     WASI against the files' bytes), no O_TRUNC/O_CREAT effects;
- *   - a vanished file, a missing preopen, a bad remap fail cleanly and leave
- *     the target untouched; a remap moves a preopen;
+ *   - directories come only from the restore's grants: a preopen without
+ *     one is an error naming it and the --dir to add (the recorded host path
+ *     is used only with GW_WASI_TRUST_SNAPSHOT_PATHS), a grant for a guest
+ *     the snapshot lacks is an error, a grant moves a preopen; a vanished
+ *     file, a missing directory fail cleanly and leave the target untouched;
  *   - a regular-file stdin is seeked back to its offset;
  *   - poll_oneoff (sleeping) and fd_read (empty pipe) give way to SIGUSR1
  *     within 100 ms and start unwinding; the re-issued sleep, after a
@@ -190,7 +193,14 @@ static void test_files(void) {
 
   gw_wasi *w2 = new_wasi(NULL, 0);
   char err[512];
-  if (gw_wasi_restore(w2, state, NULL, 0, err, sizeof err) != 0) {
+  /* No grant for "data": refused, naming it and the --dir to add. */
+  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, 0, err, sizeof err), -1);
+  CHECK(strstr(err, "does not grant the snapshot's preopened directory "
+                    "'data': add --dir HOST::data (") != NULL);
+  CHECK(strstr(err, data) != NULL); /* the recorded path, as a hint */
+  CHECK_EQ(w2->num_preopens, 0);
+  gw_wasi_grant grant = {.host = data, .guest = "data"};
+  if (gw_wasi_restore(w2, state, &grant, 1, 0, err, sizeof err) != 0) {
     fprintf(stderr, "FAIL restore: %s\n", err);
     exit(1);
   }
@@ -224,32 +234,187 @@ static void test_files(void) {
   CHECK(strcmp(text, "hello worldXY") == 0);
   gw_wasi_free(w2);
 
-  /* The preopen moved: an error naming it; with a remap, it works. */
+  /* Trusting the snapshot: the recorded path is used. */
+  w2 = new_wasi(NULL, 0);
+  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, GW_WASI_TRUST_SNAPSHOT_PATHS,
+                           err, sizeof err), 0);
+  CHECK(w2->num_preopens == 1 && strcmp(w2->preopens[0].host, data) == 0);
+  CHECK_EQ(host_offset(w2, in), 7);
+  gw_wasi_free(w2);
+
+  /* The preopen moved: trusted, an error naming it; granted, it works. */
   CHECK_EQ(rename(data, moved), 0);
   w2 = new_wasi(NULL, 0);
-  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, err, sizeof err), -1);
-  CHECK(strstr(err, "'data'") != NULL && strstr(err, "--dir") != NULL);
+  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, GW_WASI_TRUST_SNAPSHOT_PATHS,
+                           err, sizeof err), -1);
+  CHECK(strstr(err, "'data'") != NULL && strstr(err, data) != NULL);
   CHECK_EQ(w2->num_preopens, 0); /* untouched */
   CHECK_EQ(w2->argc, 1);
-  gw_wasi_remap remap = {.host = moved, .guest = "data"};
-  CHECK_EQ(gw_wasi_restore(w2, state, &remap, 1, err, sizeof err), 0);
+  CHECK_EQ(gw_wasi_restore(w2, state, &grant, 1, 0, err, sizeof err), -1);
+  CHECK(strstr(err, "cannot open directory") != NULL &&
+        strstr(err, "for --dir") != NULL);
+  gw_wasi_grant remap = {.host = moved, .guest = "data"};
+  CHECK_EQ(gw_wasi_restore(w2, state, &remap, 1, 0, err, sizeof err), 0);
   CHECK(strcmp(w2->preopens[0].host, moved) == 0);
   CHECK_EQ(host_offset(w2, in), 7);
   gw_wasi_free(w2);
-  gw_wasi_remap bad = {.host = moved, .guest = "nope"};
+  /* A grant the snapshot has no preopen for, or one too many. */
+  gw_wasi_grant bad[2] = {{.host = moved, .guest = "data"},
+                          {.host = moved, .guest = "nope"}};
   w2 = new_wasi(NULL, 0);
-  CHECK_EQ(gw_wasi_restore(w2, state, &bad, 1, err, sizeof err), -1);
-  CHECK(strstr(err, "no preopened directory 'nope'") != NULL);
+  CHECK_EQ(gw_wasi_restore(w2, state, bad, 2, 0, err, sizeof err), -1);
+  CHECK(strstr(err, "--dir " ) != NULL &&
+        strstr(err, "::nope: the snapshot has no preopened directory 'nope'") !=
+            NULL);
+  bad[1].guest = "data";
+  CHECK_EQ(gw_wasi_restore(w2, state, bad, 2, 0, err, sizeof err), -1);
+  CHECK(strstr(err, "::data: given more often than the snapshot has a "
+                    "preopened directory 'data'") != NULL);
+  CHECK_EQ(w2->num_preopens, 0);
 
   /* A file that vanished: a clear error, nothing changed. */
   char gone[4300];
   snprintf(gone, sizeof gone, "%s/sub/y", moved);
   CHECK_EQ(unlink(gone), 0);
-  CHECK_EQ(gw_wasi_restore(w2, state, &remap, 1, err, sizeof err), -1);
+  CHECK_EQ(gw_wasi_restore(w2, state, &remap, 1, 0, err, sizeof err), -1);
   CHECK(strstr(err, "sub/y") != NULL);
   CHECK(strstr(err, "No such file") != NULL);
   CHECK_EQ(w2->num_preopens, 0);
   CHECK(gw_wasi_get_fd(w2, 3) == NULL);
+  gw_wasi_free(w2);
+  gw_json_free(state);
+  gw_wasi_free(w);
+}
+
+/* ---- Edited (hostile) WASI states ----------------------------------------- */
+
+/* w's state as JSON text with every `from` replaced by `to`, parsed. */
+static gw_json *edited_state(gw_wasi *w, const char *from, const char *to) {
+  gw_json_writer jw;
+  memset(&jw, 0, sizeof jw);
+  char err[256];
+  CHECK_EQ(gw_wasi_serialize(w, &jw, err, sizeof err), 0);
+  size_t fl = strlen(from), tl = strlen(to), cap = jw.len * (tl + 1) + 1;
+  char *out = calloc(1, cap), *o = out;
+  int replaced = 0;
+  for (size_t i = 0; i < jw.len;) {
+    if (i + fl <= jw.len && memcmp(jw.buf + i, from, fl) == 0) {
+      memcpy(o, to, tl);
+      o += tl;
+      i += fl;
+      replaced++;
+    } else {
+      *o++ = jw.buf[i++];
+    }
+  }
+  CHECK(replaced > 0);
+  if (!replaced) fprintf(stderr, "  '%s' not in %.*s\n", from, (int)jw.len,
+                         jw.buf);
+  gw_json *j = gw_json_parse(out, (size_t)(o - out), err, sizeof err);
+  if (!j) fprintf(stderr, "bad JSON: %s\n%s\n", err, out);
+  free(out);
+  free(jw.buf);
+  return j;
+}
+
+/* Restores an edited state with the grant data -> "data"; returns the
+ * result and leaves the message in err. */
+static int restore_edited(gw_wasi *w, const char *from, const char *to,
+                          const char *data, char *err, size_t n) {
+  gw_json *state = edited_state(w, from, to);
+  gw_wasi *w2 = new_wasi(NULL, 0);
+  gw_wasi_grant grant = {.host = data, .guest = "data"};
+  int r = state ? gw_wasi_restore(w2, state, &grant, 1, 0, err, n) : -2;
+  gw_wasi_free(w2);
+  gw_json_free(state);
+  return r;
+}
+
+static void test_hostile_state(void) {
+  char data[4200], quoted[4300];
+  path_of(data, sizeof data, "hdata");
+  mkdir(data, 0755);
+  strcat(data, "/sub");
+  mkdir(data, 0755);
+  path_of(data, sizeof data, "hdata");
+  write_file("hdata/in.txt", "inside");
+  write_file("hsecret", "secret");
+  gw_wasi *w = new_wasi(data, 0);
+  use(w);
+  int32_t in;
+  CHECK_EQ(open_file("in.txt", 0, WASI_RIGHT_FD_READ, 0, &in), 0);
+  char err[512];
+  snprintf(quoted, sizeof quoted, "\"%s\"", data);
+
+  /* The recorded host says "/": ignored, the preopen is the granted one. */
+  gw_json *state = edited_state(w, quoted, "\"/\"");
+  gw_wasi *w2 = new_wasi(NULL, 0);
+  gw_wasi_grant grant = {.host = data, .guest = "data"};
+  CHECK_EQ(gw_wasi_restore(w2, state, &grant, 1, 0, err, sizeof err), 0);
+  struct stat want, got;
+  CHECK(stat(data, &want) == 0);
+  CHECK(fstat(gw_wasi_get_fd(w2, 3)->host_fd, &got) == 0);
+  CHECK(want.st_ino == got.st_ino && want.st_dev == got.st_dev);
+  use(w2);
+  int32_t fd;
+  CHECK_EQ(open_file("../hsecret", 0, WASI_RIGHT_FD_READ, 0, &fd),
+           WASI_ENOTCAPABLE);
+  CHECK_EQ(open_file("etc/passwd", 0, WASI_RIGHT_FD_READ, 0, &fd),
+           WASI_ENOENT);
+  CHECK_EQ(io(0, in, 6), 6);
+  CHECK(memcmp(M(BUF), "inside", 6) == 0);
+  use(w);
+  gw_wasi_free(w2);
+  /* ...and without a grant, "/" is not used either. */
+  w2 = new_wasi(NULL, 0);
+  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, 0, err, sizeof err), -1);
+  CHECK(strstr(err, "add --dir HOST::data") != NULL);
+  gw_wasi_free(w2);
+  gw_json_free(state);
+
+  /* Descriptor paths that leave the preopen. */
+  const char *paths[] = {"\"../hsecret\"", "\"/etc/passwd\"",
+                         "\"sub/../../hsecret\"", "\"./../hdata/in.txt\""};
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+    CHECK_EQ(restore_edited(w, "\"in.txt\"", paths[i], data, err, sizeof err),
+             -1);
+    if (!strstr(err, "leaves its preopened directory"))
+      fprintf(stderr, "  %s: %s\n", paths[i], err);
+    CHECK(strstr(err, "leaves its preopened directory") != NULL);
+  }
+  /* A symlink inside the preopen that leads out, named by a descriptor. */
+  char link[4300];
+  snprintf(link, sizeof link, "%s/out", data);
+  CHECK_EQ(symlink("../hsecret", link), 0);
+  CHECK_EQ(restore_edited(w, "\"in.txt\"", "\"out\"", data, err, sizeof err),
+           -1);
+  CHECK(strstr(err, "leaves its preopened directory") != NULL ||
+        strstr(err, "too many symbolic links") != NULL);
+  /* Kinds and numbers this process does not have. */
+  CHECK_EQ(restore_edited(w, "\"kind\":\"file\"", "\"kind\":\"socket\"", data,
+                          err, sizeof err), -1);
+  CHECK(strstr(err, "bad kind") != NULL);
+  CHECK_EQ(restore_edited(w, "\"stream\":2", "\"stream\":1", data, err,
+                          sizeof err), -1);
+  CHECK(strstr(err, "appears twice") != NULL);
+  CHECK_EQ(restore_edited(w, "\"stream\":2", "\"stream\":3", data, err,
+                          sizeof err), -1);
+  CHECK(strstr(err, "bad stdio stream") != NULL);
+  CHECK_EQ(restore_edited(w, "\"kind\":\"file\",\"preopen\":0",
+                          "\"kind\":\"preopen\",\"preopen\":0", data, err,
+                          sizeof err), -1);
+  CHECK(strstr(err, "appears twice") != NULL);
+  /* A guest name with control characters is printed cleanly. */
+  CHECK_EQ(restore_edited(w, "\"guest\":\"data\"", "\"guest\":\"d\\u001b[2J\"",
+                          data, err, sizeof err), -1);
+  if (!strstr(err, "'d?[2J'")) fprintf(stderr, "  %s\n", err);
+  CHECK(strstr(err, "'d?[2J'") != NULL && strchr(err, 0x1b) == NULL);
+  /* The recorded host path is used with the trust flag only. */
+  state = edited_state(w, quoted, "\"/nonexistent-godwit\"");
+  w2 = new_wasi(NULL, 0);
+  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, GW_WASI_TRUST_SNAPSHOT_PATHS,
+                           err, sizeof err), -1);
+  CHECK(strstr(err, "/nonexistent-godwit") != NULL);
   gw_wasi_free(w2);
   gw_json_free(state);
   gw_wasi_free(w);
@@ -269,7 +434,7 @@ static void test_stdin(void) {
   int fd2 = open(p, O_RDONLY);
   gw_wasi *w2 = new_wasi(NULL, fd2);
   char err[256];
-  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, err, sizeof err), 0);
+  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, 0, err, sizeof err), 0);
   CHECK_EQ(lseek(fd2, 0, SEEK_CUR), 9);
   use(w2);
   CHECK_EQ(io(0, 0, 20), 9);
@@ -278,7 +443,7 @@ static void test_stdin(void) {
   int pfd[2];
   CHECK_EQ(pipe(pfd), 0);
   gw_wasi *w3 = new_wasi(NULL, pfd[0]);
-  CHECK_EQ(gw_wasi_restore(w3, state, NULL, 0, err, sizeof err), 0);
+  CHECK_EQ(gw_wasi_restore(w3, state, NULL, 0, 0, err, sizeof err), 0);
   gw_wasi_free(w3);
   close(pfd[0]);
   close(pfd[1]);
@@ -356,7 +521,7 @@ static void test_blocking(void) {
   usleep(100000);
   gw_wasi *w2 = new_wasi(NULL, 0);
   char err[256];
-  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, err, sizeof err), 0);
+  CHECK_EQ(gw_wasi_restore(w2, state, NULL, 0, 0, err, sizeof err), 0);
   use(w2);
   reset_exec();
   memset(M(EVENTS), 0xff, 32);
@@ -439,6 +604,7 @@ int main(int argc, char **argv) {
   inst.exec = &exec;
   gw_exec_init(&exec, 1000);
   test_files();
+  test_hostile_state();
   test_stdin();
   test_blocking();
   printf("%d checks, %d failed\n", checks, failures);
