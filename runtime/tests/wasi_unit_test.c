@@ -618,6 +618,125 @@ static void test_escapes(void) {
   if (f) fclose(f);
 }
 
+/* ---- A symlink swapped in between check and use --------------------------- */
+
+/* Armed: the next time the resolver or a path function reports `race_name`
+ * (with or without a trailing "/"), that entry is replaced by a symlink to
+ * `race_to` (a directory is moved aside to race_name + ".orig"). */
+static const char *race_name, *race_to;
+static int races_fired;
+
+static void race_hook(int dirfd, const char *name) {
+  if (!race_name) return;
+  size_t n = strlen(race_name);
+  if (strncmp(name, race_name, n) != 0 || (name[n] && strcmp(name + n, "/")))
+    return;
+  char aside[300];
+  snprintf(aside, sizeof aside, "%s.orig", race_name);
+  struct stat sb;
+  if (fstatat(dirfd, race_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISDIR(sb.st_mode))
+    renameat(dirfd, race_name, dirfd, aside);
+  else
+    unlinkat(dirfd, race_name, 0);
+  if (symlinkat(race_to, dirfd, race_name) == 0) races_fired++;
+  race_name = NULL; /* once */
+}
+
+/* Puts sandbox/<name> back as it was (a directory or a file). */
+static void race_undo(const char *name, int was_dir) {
+  char p[300], aside[8300];
+  snprintf(p, sizeof p, "sandbox/%s", name);
+  unlink(host_path(p));
+  snprintf(aside, sizeof aside, "%s", host_path(p));
+  strcat(aside, ".orig");
+  if (was_dir) {
+    char back[8192];
+    snprintf(back, sizeof back, "%s", host_path(p));
+    rename(aside, back);
+  } else {
+    FILE *f = fopen(host_path(p), "w");
+    if (f) fclose(f);
+  }
+  race_name = NULL;
+}
+
+static void test_races(void) {
+  gw_wasi_race_hook = race_hook;
+  CHECK_EQ(mkdir(host_path("sandbox/racedir"), 0755), 0);
+  FILE *f = fopen(host_path("sandbox/racefile"), "w");
+  if (f) fclose(f);
+  struct stat outdir, secret, sb;
+  CHECK(stat(host_path("outdir"), &outdir) == 0);
+  CHECK(stat(host_path("secret"), &secret) == 0);
+  int32_t fd, len, len2;
+  const int before = races_fired;
+
+  /* Opening "racedir/": the kernel follows a final symlink before a "/"
+   * even with O_NOFOLLOW, so the name must reach openat without it. */
+  race_name = "racedir", race_to = "../outdir";
+  int32_t e = open_at(3, "racedir/", 0, 0, RO, 0, &fd);
+  CHECK(e == WASI_ELOOP || e == WASI_ENOTDIR);
+  if (e == 0) {
+    CHECK(fstat(gw_wasi_get_fd(w, fd)->host_fd, &sb) == 0 &&
+          sb.st_ino != outdir.st_ino);
+    gw_wasi_fd_close(&inst, fd);
+  }
+  race_undo("racedir", 1);
+  race_name = "racedir", race_to = "../outdir";
+  CHECK(open_at(3, "racedir/", 1, WASI_O_DIRECTORY, RO, 0, &fd) != 0);
+  race_undo("racedir", 1);
+  /* An intermediate directory swapped: never walked through. */
+  race_name = "racedir", race_to = "..";
+  CHECK(open_at(3, "racedir/secret", 0, 0, RO, 0, &fd) != 0);
+  race_undo("racedir", 1);
+  /* The final file swapped after the check (following was asked). */
+  race_name = "racefile", race_to = "../secret";
+  CHECK_EQ(open_at(3, "racefile", 1, 0, RO, 0, &fd), WASI_ELOOP);
+  race_undo("racefile", 0);
+  race_name = "racefile", race_to = "../secret";
+  CHECK_EQ(open_at(3, "racefile", 1, WASI_O_TRUNC, RW, 0, &fd), WASI_ELOOP);
+  race_undo("racefile", 0);
+  /* stat and times of "racedir/" swapped: not the outside directory. */
+  race_name = "racedir", race_to = "../outdir";
+  len = put_str(PATH, "racedir/");
+  e = gw_wasi_path_filestat_get(&inst, 3, 0, PATH, len, OUT);
+  CHECK(e == WASI_ENOTDIR || (e == 0 && u64_at(OUT + 8) != outdir.st_ino));
+  race_undo("racedir", 1);
+  race_name = "racedir", race_to = "../outdir";
+  CHECK(gw_wasi_path_filestat_set_times(&inst, 3, 0, PATH, len, 0, 0,
+                                        WASI_FSTFLAG_MTIM) != 0);
+  race_undo("racedir", 1);
+  CHECK(stat(host_path("outdir"), &sb) == 0 &&
+        sb.st_mtim.tv_sec == outdir.st_mtim.tv_sec);
+  /* unlink, rename, link of a swapped file act on the link, inside. */
+  race_name = "racefile", race_to = "../secret";
+  len = put_str(PATH, "racefile");
+  CHECK_EQ(gw_wasi_path_unlink_file(&inst, 3, PATH, len), 0);
+  CHECK(host_exists("secret") && !host_exists("sandbox/racefile"));
+  race_undo("racefile", 0);
+  race_name = "racefile", race_to = "../secret";
+  len2 = put_str(PATH2, "hardrace");
+  CHECK_EQ(gw_wasi_path_link(&inst, 3, 0, PATH, len, 3, PATH2, len2), 0);
+  CHECK(lstat(host_path("sandbox/hardrace"), &sb) == 0 && S_ISLNK(sb.st_mode));
+  CHECK(stat(host_path("secret"), &sb) == 0 && sb.st_nlink == secret.st_nlink);
+  unlink(host_path("sandbox/hardrace"));
+  race_undo("racefile", 0);
+  race_name = "racefile", race_to = "../secret";
+  CHECK_EQ(gw_wasi_path_rename(&inst, 3, PATH, len, 3, PATH2, len2), 0);
+  CHECK(lstat(host_path("sandbox/hardrace"), &sb) == 0 && S_ISLNK(sb.st_mode));
+  CHECK(host_exists("secret"));
+  unlink(host_path("sandbox/hardrace"));
+  race_undo("racefile", 0);
+  CHECK_EQ(races_fired - before, 10); /* every swap really happened */
+  gw_wasi_race_hook = NULL;
+  /* The secret is untouched. */
+  char text[64] = {0};
+  f = fopen(host_path("secret"), "r");
+  CHECK(f && fread(text, 1, 63, f) == 7 && strcmp(text, "secret\n") == 0);
+  if (f) fclose(f);
+}
+
 static void test_poll(int in_read_end, int in_write_end) {
   /* 1: relative monotonic clock, 20 ms. */
   memset(M(BUF), 0, 48 * 3);
@@ -792,6 +911,7 @@ int main(int argc, char **argv) {
   test_paths();
   test_readdir();
   test_escapes();
+  test_races();
   test_poll(in_pipe[0], in_pipe[1]);
   test_resolve();
 
