@@ -192,10 +192,10 @@ static int limit_memories(program *p, gw_instance *inst, char *err,
     if (m->pages > p->max_pages) {
       snprintf(err, n,
                "memory %u starts at %llu pages (%llu bytes), more than "
-               "--max-memory (%llu pages)",
+               "--max-memory allows (%llu page%s)",
                i, (unsigned long long)m->pages,
                (unsigned long long)m->pages * GW_PAGE_SIZE,
-               (unsigned long long)p->max_pages);
+               (unsigned long long)p->max_pages, p->max_pages == 1 ? "" : "s");
       return -1;
     }
     if (m->max_pages > p->max_pages) m->max_pages = p->max_pages;
@@ -397,7 +397,7 @@ int main(int argc, char **argv) {
     } else if (value != NULL && strcmp(opt, "--max-memory") == 0) {
       if (parse_memory_size(value, &p.max_pages) != 0)
         return fail("bad --max-memory value '%s' (expected BYTES, with an "
-                    "optional K, M or G, or PAGES with a p: 64Ki, 16M, 256p)",
+                    "optional K, M or G, or PAGES with a p: 64K, 16M, 256p)",
                     value);
     } else if (value != NULL && strcmp(opt, "--snapshot") == 0) {
       if (*value == '\0') return fail("%s", "--snapshot needs a file name");
