@@ -82,6 +82,9 @@ Options:
   --dir HOST[::GUEST]    preopen a host directory (repeatable)
   --env K=V              set an environment variable (repeatable)
   --max-call-depth N     call depth limit (default 100000)
+  --max-memory SIZE      bound of each linear memory: bytes (K, M, G
+                         suffixes) or pages (p suffix); memory.grow past it
+                         returns -1
   --cache-dir DIR        cache directory
   --no-cr                build without checkpoint/restore instrumentation
 
@@ -92,8 +95,10 @@ Checkpoint/restore (SIGUSR1 to the program always requests a checkpoint):
   --continue             keep running after a checkpoint (default: stop,
                          exit status 85)
   --restore FILE         resume from a snapshot (arguments, environment and
-                         open files come from it; --dir HOST::GUEST moves a
-                         preopened directory)
+                         open files come from it; each preopened directory
+                         GUEST it has needs --dir HOST::GUEST)
+  --trust-snapshot-paths with --restore: open a preopen no --dir grants at
+                         the host path recorded in the snapshot
   -h, --help             show this help
 
 Arguments after IN that are not options, and everything after --, are
@@ -296,9 +301,11 @@ async function runCommand(args: string[]): Promise<number> {
       dir: { type: "string", multiple: true },
       env: { type: "string", multiple: true },
       "max-call-depth": { type: "string" },
+      "max-memory": { type: "string" },
       "cache-dir": { type: "string" },
       "no-cr": { type: "boolean" },
       snapshot: { type: "string" },
+      "trust-snapshot-paths": { type: "boolean" },
       "checkpoint-after": { type: "string" },
       "checkpoint-every": { type: "string" },
       continue: { type: "boolean" },
@@ -391,6 +398,11 @@ async function runCommand(args: string[]): Promise<number> {
     runtimeArgs.push("--env", env);
   }
   if (depth !== undefined) runtimeArgs.push("--max-call-depth", depth);
+  const maxMemory = values["max-memory"] as string | undefined;
+  if (maxMemory !== undefined) runtimeArgs.push("--max-memory", maxMemory);
+  if (values["trust-snapshot-paths"]) {
+    runtimeArgs.push("--trust-snapshot-paths");
+  }
   const snapshot = values.snapshot as string | undefined;
   if (snapshot !== undefined) runtimeArgs.push("--snapshot", snapshot);
   if (after !== undefined) runtimeArgs.push("--checkpoint-after", after);

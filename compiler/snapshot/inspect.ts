@@ -90,7 +90,11 @@ function describeHost(host: unknown, lines: string[]) {
     }
     if (Array.isArray(wasi.preopens)) {
       for (const p of wasi.preopens as Record<string, unknown>[]) {
-        lines.push(`preopen: fd ${p.fd} ${p.guest} -> ${p.host}`);
+        // The host path is informational: a restore opens only what its
+        // --dir HOST::GUEST grants (docs/security.md).
+        lines.push(
+          `preopen: fd ${p.fd} ${p.guest} (was ${p.host}; restore with --dir HOST::${p.guest})`,
+        );
       }
     }
     if (Array.isArray(wasi.fds)) {
