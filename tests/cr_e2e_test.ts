@@ -3,7 +3,9 @@
  * by Godwit are stopped with `--checkpoint-after N` at many N, resumed with
  * `--restore` in a fresh process, and the concatenated stdout, the exit
  * code, stderr and the files they leave are compared with the expected
- * outputs recorded from native builds (testdata/expected). Also: SIGUSR1 at
+ * outputs recorded from native builds (testdata/expected); a program with a
+ * directory is restored in a copy of it elsewhere, granted with
+ * `--dir COPY::.` (a migration). Also: SIGUSR1 at
  * random moments (oracle: the native build's output), a sleeping program
  * checkpointed within 100 ms whose restored sleep waits only for what was
  * left, and stdin read from a file (`< data`) resumed midway.
@@ -75,6 +77,7 @@ async function checkpointEverywhere(testCase: TestCase) {
     const dir = await Deno.makeTempDir({
       prefix: `godwit-cr-${testCase.name}-`,
     });
+    let moved: string | undefined; // where a restore found the files
     try {
       if (testCase.dir) await copyTree(`${TESTDATA}/${testCase.dir}`, dir);
       const snap = `${dir}/../${dir.replace(/.*\//, "")}.snapshot`;
@@ -99,12 +102,21 @@ async function checkpointEverywhere(testCase: TestCase) {
           `godwit: checkpoint written to ${snap}\n`,
           what,
         );
+        // A migration: the files are copied to another directory, which
+        // the restore grants to the snapshot's preopen "." (a restore gets
+        // no directory its command line does not grant).
         const restoreArgs = ["--restore", snap];
-        if (testCase.dir) restoreArgs.push("--dir", `${dir}::.`);
+        if (testCase.dir) {
+          moved = await Deno.makeTempDir({
+            prefix: `godwit-cr-${testCase.name}-moved-`,
+          });
+          await copyTree(dir, moved);
+          restoreArgs.push("--dir", `${moved}::.`);
+        }
         const second = await runExe(
           exe,
           [...restoreArgs, "--"],
-          dir,
+          moved ?? dir,
           stdinFile,
         );
         stdout += second.stdout;
@@ -120,10 +132,15 @@ async function checkpointEverywhere(testCase: TestCase) {
         assert.equal(stderr, "", `stderr: ${what}`);
       }
       if (expected.files) {
-        assert.deepEqual(await listTree(dir), expected.files, `files: ${what}`);
+        assert.deepEqual(
+          await listTree(moved ?? dir),
+          expected.files,
+          `files: ${what}`,
+        );
       }
     } finally {
       await Deno.remove(dir, { recursive: true });
+      if (moved) await Deno.remove(moved, { recursive: true });
     }
   }
   // Every program reaches at least one migration point (_start's entry).
