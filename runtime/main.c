@@ -115,10 +115,14 @@ static void usage(const char *self) {
          self, self, DEFAULT_CALL_DEPTH);
 }
 
+/* One line on stderr; control characters (a snapshot's or an option's
+ * strings may hold any) are shown as '?'. */
 static int fail(const char *fmt, const char *arg) {
-  fprintf(stderr, "godwit: error: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, "\n");
+  char line[2048];
+  snprintf(line, sizeof line, fmt, arg);
+  for (char *c = line; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+  fprintf(stderr, "godwit: error: %s\n", line);
   return EXIT_ERROR;
 }
 

@@ -208,6 +208,7 @@ Deno.test({
   fn: async () => {
     const exe = await probeExe();
     const root = await Deno.makeTempDir({ prefix: "godwit-sandbox-" });
+    const other = `${root}-moved`;
     try {
       await makeTree(root);
       const r = await run(exe, ["--dir", "data", "--", "sandbox"], root);
@@ -215,8 +216,33 @@ Deno.test({
       assert.equal(r.code, 0);
       assert.equal(r.stdout, EXPECTED);
       await assertTreeIntact(root, "uninterrupted run");
+      // `--dir data` (guest = HOST as written) grants guest "data" again,
+      // relative to the restoring process's directory (here another one).
+      const snap = `${root}/../${root.replace(/.*\//, "")}.snap`;
+      const first = await run(exe, [
+        "--dir",
+        "data",
+        "--snapshot",
+        snap,
+        "--checkpoint-after",
+        "3000",
+        "--",
+        "sandbox",
+      ], root);
+      assert.equal(first.code, EXIT_CHECKPOINTED, first.stderr);
+      await copyTree(root, other);
+      const second = await run(
+        exe,
+        ["--restore", snap, "--dir", "data"],
+        other,
+      );
+      await Deno.remove(snap);
+      assert.equal(second.code, 0, second.stderr);
+      assert.equal(first.stdout + second.stdout, EXPECTED);
+      await assertTreeIntact(other, "restored with --dir data");
     } finally {
       await Deno.remove(root, { recursive: true });
+      await Deno.remove(other, { recursive: true }).catch(() => {});
     }
   },
 });
