@@ -214,6 +214,8 @@ Deno.test("main.c: runtime options only before --", async () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^Usage: /);
     assert.match(r.stdout, /--dir HOST\[::GUEST\]/);
+    assert.match(r.stdout, /--max-memory SIZE/);
+    assert.match(r.stdout, /--trust-snapshot-paths/);
     r = await run(hello, ["--version", "--"]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^godwit runtime \d+\.\d+\.\d+/);
@@ -224,6 +226,10 @@ Deno.test("main.c: runtime options only before --", async () => {
         ["--dir", "--"],
         ["--max-call-depth", "0", "--"],
         ["--max-call-depth", "12x", "--"],
+        ["--max-memory", "12x", "--"],
+        ["--max-memory", "-1", "--"],
+        ["--max-memory", "99999999999999999999G", "--"],
+        ["--trust-snapshot-paths", "--"],
         ["stray", "--"],
         ["--dir", join(dir, "missing"), "--"],
       ]
