@@ -216,6 +216,22 @@ Deno.test("cli: run passes stdout and the exit code through, and caches", async 
   const second = await godwit(["run", `${work}/hello.wat`]);
   assert.deepEqual(second, first);
   assert.equal([...Deno.readDirSync(`${cacheDir}/exe`)].length, 1);
+  // Runtime options reach the program: its memory (1 page) is over 0p.
+  const bounded = await godwit([
+    "run",
+    `${work}/hello.wat`,
+    "--max-memory",
+    "0p",
+  ]);
+  assert.equal(bounded.code, 125);
+  assert.match(bounded.stderr, /more than --max-memory allows \(0 pages\)/);
+  const trust = await godwit([
+    "run",
+    `${work}/hello.wat`,
+    "--trust-snapshot-paths",
+  ]);
+  assert.equal(trust.code, 125);
+  assert.match(trust.stderr, /--trust-snapshot-paths is only for --restore/);
 });
 
 Deno.test("cli: unexpected errors are one line unless GODWIT_DEBUG is set", async () => {
