@@ -463,7 +463,8 @@ static void missing_grants_error(const gw_json *jp, const int *missing,
                    count == 1 ? " (HOST: the directory to give it; it was "
                               : " (HOST: the directories to give them; they "
                                 "were ");
-    for (int i = 0; i < count; i++) {
+    int shown = count < 8 ? count : 8; /* the line stays readable */
+    for (int i = 0; i < shown; i++) {
       const gw_json *e = gw_json_at(jp, (size_t)missing[i]);
       const char *guest = gw_json_string(gw_json_get(e, "guest"), NULL);
       const char *host = gw_json_string(gw_json_get(e, "host"), NULL);
@@ -478,6 +479,12 @@ static void missing_grants_error(const gw_json *jp, const int *missing,
         if (i) append_clean(err, n, &at, ", ");
         append_clean(err, n, &at, host ? host : "?");
       }
+    }
+    if (shown < count) {
+      char more[48];
+      snprintf(more, sizeof more, pass == 0 ? " and %d more" : " ...",
+               count - shown);
+      append_clean(err, n, &at, more);
     }
   }
   append_clean(err, n, &at, " on the checkpointing host)");

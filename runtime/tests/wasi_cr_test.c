@@ -409,6 +409,31 @@ static void test_hostile_state(void) {
                           data, err, sizeof err), -1);
   if (!strstr(err, "'d?[2J'")) fprintf(stderr, "  %s\n", err);
   CHECK(strstr(err, "'d?[2J'") != NULL && strchr(err, 0x1b) == NULL);
+  /* Ten preopens without grants: one readable line naming the first 8. */
+  {
+    const char *hosts[10], *guests[10];
+    char names[10][4];
+    for (int i = 0; i < 10; i++) {
+      snprintf(names[i], sizeof names[i], "g%d", i);
+      hosts[i] = data;
+      guests[i] = names[i];
+    }
+    gw_wasi_config cfg = {.argc = 0, .num_preopens = 10, .preopen_host = hosts,
+                          .preopen_guest = guests, .stdin_fd = 0,
+                          .stdout_fd = 1, .stderr_fd = 2};
+    gw_wasi *many = gw_wasi_new(&cfg, err, sizeof err);
+    gw_json *ms = many ? snapshot_state(many) : NULL;
+    w2 = new_wasi(NULL, 0);
+    CHECK(ms && gw_wasi_restore(w2, ms, NULL, 0, 0, err, sizeof err) == -1);
+    CHECK(strstr(err, "directories 'g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', "
+                      "'g7' and 2 more: add --dir HOST::g0 --dir HOST::g1") !=
+          NULL);
+    CHECK(strstr(err, "--dir HOST::g7 ... (HOST: the directories") != NULL);
+    CHECK(strlen(err) < sizeof err - 1); /* not cut off */
+    gw_wasi_free(w2);
+    gw_json_free(ms);
+    gw_wasi_free(many);
+  }
   /* The recorded host path is used with the trust flag only. */
   state = edited_state(w, quoted, "\"/nonexistent-godwit\"");
   w2 = new_wasi(NULL, 0);
