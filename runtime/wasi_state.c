@@ -447,7 +447,7 @@ static void append_clean(char *buf, size_t n, size_t *at, const char *s) {
   buf[*at < n ? *at : n - 1] = 0;
 }
 
-/* "the snapshot's preopened director(y|ies) 'a', 'b' ...: add --dir HOST::a
+/* "... the snapshot's preopened director(y|ies) 'a', 'b': add --dir HOST::a
  * --dir HOST::b (...)", one line, for the preopens in missing[0..count). */
 static void missing_grants_error(const gw_json *jp, const int *missing,
                                  int count, char *err, size_t n) {
@@ -456,13 +456,12 @@ static void missing_grants_error(const gw_json *jp, const int *missing,
       "this restore does not grant the snapshot's preopened ",
       count == 1 ? "directory " : "directories "};
   for (int i = 0; i < 2; i++) append_clean(err, n, &at, parts[i]);
-  for (int pass = 0; pass < 3; pass++) {
+  /* The recorded path is a hint for one directory; for several, the line
+   * would grow too long: inspect lists them. */
+  for (int pass = 0; pass < (count == 1 ? 3 : 2); pass++) {
     if (pass == 1) append_clean(err, n, &at, ": add");
     if (pass == 2)
-      append_clean(err, n, &at,
-                   count == 1 ? " (HOST: the directory to give it; it was "
-                              : " (HOST: the directories to give them; they "
-                                "were ");
+      append_clean(err, n, &at, " (HOST: the directory to give it; it was ");
     int shown = count < 8 ? count : 8; /* the line stays readable */
     for (int i = 0; i < shown; i++) {
       const gw_json *e = gw_json_at(jp, (size_t)missing[i]);
@@ -487,7 +486,10 @@ static void missing_grants_error(const gw_json *jp, const int *missing,
       append_clean(err, n, &at, more);
     }
   }
-  append_clean(err, n, &at, " on the checkpointing host)");
+  append_clean(err, n, &at,
+               count == 1 ? " on the checkpointing host)"
+                          : " (HOST: the directories to give them; `godwit "
+                            "inspect` shows where they were)");
 }
 
 /*

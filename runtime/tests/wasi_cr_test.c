@@ -428,7 +428,8 @@ static void test_hostile_state(void) {
     CHECK(strstr(err, "directories 'g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', "
                       "'g7' and 2 more: add --dir HOST::g0 --dir HOST::g1") !=
           NULL);
-    CHECK(strstr(err, "--dir HOST::g7 ... (HOST: the directories") != NULL);
+    CHECK(strstr(err, "--dir HOST::g7 ... (HOST: the directories to give "
+                      "them; `godwit inspect` shows where they were)") != NULL);
     CHECK(strlen(err) < sizeof err - 1); /* not cut off */
     gw_wasi_free(w2);
     gw_json_free(ms);
