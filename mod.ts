@@ -13,7 +13,6 @@
 import { main } from "./compiler/cli.ts";
 
 export {
-  buildRuntimeTool,
   compile,
   CompileError,
   compileFile,

@@ -6,7 +6,8 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { buildRuntimeTool, ModuleCompiler, type Target } from "./toolchain.ts";
+import { ModuleCompiler, type Target } from "./toolchain.ts";
+import { buildSpecDriver } from "./driver_build.ts";
 import {
   type AssertionRecord,
   type CrContext,
@@ -151,7 +152,7 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     // With --cr, every migration point polls, so each one can be checked.
     options.cr !== undefined,
   );
-  let driverPath = await buildRuntimeTool("spec_driver", target);
+  let driverPath = await buildSpecDriver(target);
   let driverArgs = options.driverArgs;
   if (target === "aarch64") {
     await requireQemu();

@@ -1,7 +1,7 @@
 /**
  * Builds the C runtime (runtime/*.c) into a cached static library plus the
- * objects of its two mains (`main.c` for produced programs, `spec_driver.c`
- * for the spec harness).
+ * object of the produced programs' main (`main.c`). The spec harness's
+ * driver is not part of it (spec/driver_build.ts builds it on its own).
  *
  * The sources are read relative to this module's URL, so the compiler also
  * works when imported over HTTP: they are copied into the cache directory and
@@ -34,7 +34,6 @@ export const RUNTIME_FILES: readonly string[] = [
   "snapshot_deflate.c",
   "snapshot_internal.h",
   "snapshot_json.c",
-  "spec_driver.c",
   "table.c",
   "trap.c",
   "types.c",
@@ -48,7 +47,7 @@ export const RUNTIME_FILES: readonly string[] = [
 ];
 
 /** Runtime files that define `main` and so are not part of the library. */
-export const RUNTIME_MAINS: readonly string[] = ["main.c", "spec_driver.c"];
+export const RUNTIME_MAINS: readonly string[] = ["main.c"];
 
 /** Bumped when the layout of a runtime build directory changes. */
 const BUILD_LAYOUT_VERSION = "1";
@@ -79,8 +78,6 @@ export interface RuntimeBuild {
   library: string;
   /** Object of the produced programs' main (runtime/main.c), if present. */
   mainObject?: string;
-  /** Absolute source paths of the other mains, by file name. */
-  mainSources: Record<string, string>;
   /** The hex key of this build. */
   key: string;
 }
@@ -282,16 +279,11 @@ async function buildRuntime(
     ]);
     for (const o of objects) await Deno.remove(o);
   });
-  const mainSources: Record<string, string> = {};
-  for (const name of RUNTIME_MAINS) {
-    if (names.includes(name)) mainSources[name] = `${dir}/src/${name}`;
-  }
   return {
     dir,
     includeDir: `${dir}/src`,
     library: `${dir}/libgodwit_rt.a`,
     mainObject: hasMain ? `${dir}/main.o` : undefined,
-    mainSources,
     key,
   };
 }
