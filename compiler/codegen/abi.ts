@@ -5,7 +5,7 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { type FuncType, ValType } from "../wasm/types.ts";
 
 /** Byte offsets of `gw_instance` fields read by generated code. */

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { ExecField, GW_VALUE_SIZE, TableField, TrapKind } from "./abi.ts";
 
 /** Hex form of a double, as LLVM IR writes float and double constants. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { type Instr, ValType } from "../wasm/types.ts";
 import { InstanceField, MemoryField, TableField, TrapKind } from "./abi.ts";
 import { constF32, constF64, constI32, constI64 } from "./constants.ts";

@@ -44,7 +44,7 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { CrMode, FuncRefField, InstanceField } from "../codegen/abi.ts";
 import type {
   ControlFrame,
