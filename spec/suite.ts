@@ -39,6 +39,12 @@ export interface SpecOptions {
   progress?: boolean;
   /** Checkpoint injection (`--cr`): off when undefined. */
   cr?: CrOptions;
+  /**
+   * Build the modules with a poll at every migration point
+   * (CompileOptions.crPollEverywhere); default: when `cr` is set, so that
+   * each point can be checked. False checks the default build's points.
+   */
+  pollEverywhere?: boolean;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
   /**
@@ -149,8 +155,7 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     options.optLevel ?? 2,
     jobs,
     target,
-    // With --cr, every migration point polls, so each one can be checked.
-    options.cr !== undefined,
+    options.pollEverywhere ?? options.cr !== undefined,
   );
   let driverPath = await buildSpecDriver(target);
   let driverArgs = options.driverArgs;
