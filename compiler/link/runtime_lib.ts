@@ -53,7 +53,12 @@ export const RUNTIME_MAINS: readonly string[] = ["main.c"];
 const BUILD_LAYOUT_VERSION = "1";
 
 /** Flags every runtime C file is compiled with. */
-const RUNTIME_CFLAGS = ["-O2", "-g", "-fPIC", "-fno-strict-aliasing"];
+export const RUNTIME_CFLAGS: readonly string[] = [
+  "-O2",
+  "-g",
+  "-fPIC",
+  "-fno-strict-aliasing",
+];
 
 /**
  * Extra flags per target. aarch64-linux-gnu-gcc 12.2 at -O1 and above
@@ -63,7 +68,7 @@ const RUNTIME_CFLAGS = ["-O2", "-g", "-fPIC", "-fno-strict-aliasing"];
  * memory and callers drop the call, so snapshots written on aarch64 held
  * corrupt zlib streams. Without those two analyses the code is correct.
  */
-const TARGET_CFLAGS: Record<Target, string[]> = {
+export const TARGET_CFLAGS: Readonly<Record<Target, readonly string[]>> = {
   x86_64: [],
   aarch64: ["-fno-ipa-pure-const", "-fno-ipa-modref"],
 };

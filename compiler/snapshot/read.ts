@@ -30,8 +30,10 @@ export const SNAPSHOT_MAGIC: Uint8Array = new Uint8Array([
 ]);
 /** The format version this reader understands. */
 export const SNAPSHOT_VERSION = 1;
-const HEADER_SIZE = 32;
-const TRAILER_SIZE = 4;
+/** Bytes of the fixed header (magic, version, lengths). */
+export const SNAPSHOT_HEADER_SIZE = 32;
+/** Bytes of the trailer (the CRC-32). */
+export const SNAPSHOT_TRAILER_SIZE = 4;
 /** Bytes in a Wasm page. */
 export const PAGE_SIZE = 65536;
 
@@ -265,7 +267,7 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
   if (
     bytes.length < 8 || !SNAPSHOT_MAGIC.every((b, i) => bytes[i] === b)
   ) fail("not a Godwit snapshot (bad magic bytes)");
-  if (bytes.length < HEADER_SIZE + TRAILER_SIZE) {
+  if (bytes.length < SNAPSHOT_HEADER_SIZE + SNAPSHOT_TRAILER_SIZE) {
     fail(`snapshot is truncated (${bytes.length} bytes)`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -277,7 +279,9 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
   }
   const jsonLen = view.getBigUint64(16, true);
   const blobLen = view.getBigUint64(24, true);
-  const body = BigInt(bytes.length - HEADER_SIZE - TRAILER_SIZE);
+  const body = BigInt(
+    bytes.length - SNAPSHOT_HEADER_SIZE - SNAPSHOT_TRAILER_SIZE,
+  );
   if (jsonLen + blobLen > body) {
     fail(
       `snapshot is truncated: header announces ${
@@ -290,17 +294,17 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
       `snapshot has ${body - jsonLen - blobLen} unexpected trailing bytes`,
     );
   }
-  const end = bytes.length - TRAILER_SIZE;
+  const end = bytes.length - SNAPSHOT_TRAILER_SIZE;
   if (view.getUint32(end, true) !== crc32(bytes.subarray(0, end))) {
     fail("snapshot is corrupt: checksum mismatch");
   }
-  const jsonEnd = HEADER_SIZE + Number(jsonLen);
+  const jsonEnd = SNAPSHOT_HEADER_SIZE + Number(jsonLen);
   const blob = bytes.subarray(jsonEnd, end);
   let meta: Json;
   try {
     meta = JSON.parse(
       new TextDecoder("utf-8", { fatal: true }).decode(
-        bytes.subarray(HEADER_SIZE, jsonEnd),
+        bytes.subarray(SNAPSHOT_HEADER_SIZE, jsonEnd),
       ),
     );
   } catch (e) {
