@@ -28,26 +28,14 @@
 
 #include "../snapshot_internal.h"
 #include "../wasi_internal.h"
+#include "rt_test.h"
 
-static int checks, failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-    }                                                                      \
-  } while (0)
-#define CHECK_EQ(a, b)                                                     \
-  do {                                                                     \
-    long long va_ = (long long)(a), vb_ = (long long)(b);                  \
-    checks++;                                                              \
-    if (va_ != vb_) {                                                      \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s == %lld, expected %lld\n", __FILE__, \
-              __LINE__, #a, va_, vb_);                                     \
-    }                                                                      \
-  } while (0)
+int rt_checks;
+static int failures;
+void rt_fail(const char *file, int line, const char *what) {
+  failures++;
+  fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
+}
 
 /* ---- A fake instance whose module has one IMPORT_CALL point ------------- */
 
@@ -441,6 +429,6 @@ int main(int argc, char **argv) {
   test_files();
   test_stdin();
   test_blocking();
-  printf("%d checks, %d failed\n", checks, failures);
+  printf("%d checks, %d failed\n", rt_checks, failures);
   return failures ? 1 : 0;
 }

@@ -17,29 +17,17 @@
 #include <unistd.h>
 
 #include "../wasi_internal.h"
+#include "rt_test.h"
 
 extern jmp_buf wasi_test_trap_jmp;
 extern int32_t wasi_test_trap_kind;
 
-static int checks, failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-    }                                                                      \
-  } while (0)
-#define CHECK_EQ(a, b)                                                     \
-  do {                                                                     \
-    long long va_ = (long long)(a), vb_ = (long long)(b);                  \
-    checks++;                                                              \
-    if (va_ != vb_) {                                                      \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s == %lld, expected %lld\n", __FILE__, \
-              __LINE__, #a, va_, vb_);                                     \
-    }                                                                      \
-  } while (0)
+int rt_checks;
+static int failures;
+void rt_fail(const char *file, int line, const char *what) {
+  failures++;
+  fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
+}
 
 #define PAGES 2
 #define MEM_SIZE (PAGES * 65536)
@@ -798,6 +786,6 @@ int main(int argc, char **argv) {
   gw_wasi_free(w);
   /* stdio host fds belong to the embedder: still open after free. */
   CHECK(fcntl(out_pipe[1], F_GETFD) >= 0);
-  printf("%d checks, %d failed\n", checks, failures);
+  printf("%d checks, %d failed\n", rt_checks, failures);
   return failures ? 1 : 0;
 }
