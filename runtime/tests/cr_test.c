@@ -21,14 +21,9 @@
 #include <unistd.h>
 
 #include "../snapshot.h"
+#define RT_TEST_STANDALONE
 #include "rt_test.h"
 
-int rt_checks;
-static int failures;
-void rt_fail(const char *file, int line, const char *what) {
-  failures++;
-  fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
-}
 
 /* ---- The module (what the compiler would emit) ------------------------- */
 
@@ -701,6 +696,6 @@ int main(int argc, char **argv) {
   test_continue_and_chain(n, base, points);
   test_signal_and_timer(n, base);
   test_corruption();
-  printf("%s (%d failures)\n", failures ? "FAILED" : "ok", failures);
-  return failures ? 1 : 0;
+  printf("%s (%d failures)\n", rt_failures ? "FAILED" : "ok", rt_failures);
+  return rt_failures ? 1 : 0;
 }

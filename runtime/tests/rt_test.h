@@ -3,7 +3,9 @@
  * TEST(name) { CHECK(...); } registers a test; rt_main.c runs them all
  * (or those whose name contains argv[1]) and exits nonzero on a failure.
  * A test program with its own main (wasi_unit_test.c, cr_test.c, ...) uses
- * the checks only: it defines rt_checks and rt_fail.
+ * the checks only: it defines RT_TEST_STANDALONE before including this
+ * header, which then defines rt_checks and an rt_fail that counts failures
+ * in rt_failures and prints each one.
  */
 #ifndef RT_TEST_H
 #define RT_TEST_H
@@ -53,5 +55,14 @@ rt_failf(const char *file, int line, const char *fmt, ...) {
     long long rt_a = (long long)(a), rt_b = (long long)(b);                   \
     CHECK_MSG(rt_a == rt_b, "%s == %s (%lld != %lld)", #a, #b, rt_a, rt_b);   \
   } while (0)
+
+#ifdef RT_TEST_STANDALONE
+int rt_checks;
+static int rt_failures;
+void rt_fail(const char *file, int line, const char *what) {
+  rt_failures++;
+  fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
+}
+#endif
 
 #endif

@@ -28,14 +28,9 @@
 
 #include "../snapshot_internal.h"
 #include "../wasi_internal.h"
+#define RT_TEST_STANDALONE
 #include "rt_test.h"
 
-int rt_checks;
-static int failures;
-void rt_fail(const char *file, int line, const char *what) {
-  failures++;
-  fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
-}
 
 /* ---- A fake instance whose module has one IMPORT_CALL point ------------- */
 
@@ -429,6 +424,6 @@ int main(int argc, char **argv) {
   test_files();
   test_stdin();
   test_blocking();
-  printf("%d checks, %d failed\n", rt_checks, failures);
-  return failures ? 1 : 0;
+  printf("%d checks, %d failed\n", rt_checks, rt_failures);
+  return rt_failures ? 1 : 0;
 }

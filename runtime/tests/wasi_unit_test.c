@@ -17,17 +17,12 @@
 #include <unistd.h>
 
 #include "../wasi_internal.h"
+#define RT_TEST_STANDALONE
 #include "rt_test.h"
 
 extern jmp_buf wasi_test_trap_jmp;
 extern int32_t wasi_test_trap_kind;
 
-int rt_checks;
-static int failures;
-void rt_fail(const char *file, int line, const char *what) {
-  failures++;
-  fprintf(stderr, "FAIL %s:%d: %s\n", file, line, what);
-}
 
 #define PAGES 2
 #define MEM_SIZE (PAGES * 65536)
@@ -786,6 +781,6 @@ int main(int argc, char **argv) {
   gw_wasi_free(w);
   /* stdio host fds belong to the embedder: still open after free. */
   CHECK(fcntl(out_pipe[1], F_GETFD) >= 0);
-  printf("%d checks, %d failed\n", rt_checks, failures);
-  return failures ? 1 : 0;
+  printf("%d checks, %d failed\n", rt_checks, rt_failures);
+  return rt_failures ? 1 : 0;
 }
