@@ -40,8 +40,22 @@ const HELLO_WAT = `(module
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
 `;
 
-const MAIN_TS = `import { compileFile } from ${JSON.stringify(MOD_URL)};
-await compileFile("hello.wat", { output: "hello" });
+/** The README's promises: compile, snapshot read/validate/inspect, the harness. */
+const API = [
+  "compile",
+  "compileFile",
+  "readSnapshot",
+  "validateSnapshot",
+  "inspectSnapshot",
+  "runSpec",
+  "formatReport",
+];
+
+const MAIN_TS = `import * as godwit from ${JSON.stringify(MOD_URL)};
+await godwit.compileFile("hello.wat", { output: "hello" });
+console.log(JSON.stringify(${
+  JSON.stringify(API)
+}.map((name) => typeof (godwit as Record<string, unknown>)[name])));
 `;
 
 function exists(path: string): boolean {
@@ -107,6 +121,12 @@ Deno.test({
       const compiled = await deno(project, ["run", "-A", "main.ts"]);
       assert.equal(compiled.code, 0, compiled.text);
       assert.doesNotMatch(compiled.text, /not a dependency/);
+      assert.match(
+        compiled.text,
+        new RegExp(
+          JSON.stringify(API.map(() => "function")).replace(/[[\]]/g, "\\$&"),
+        ),
+      );
       const run = await new Deno.Command(`${project}/hello`, {
         stdout: "piped",
       }).output();

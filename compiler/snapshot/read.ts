@@ -11,6 +11,7 @@ import { inflateSync } from "node:zlib";
 
 /** A snapshot that cannot be read or does not fit its module. */
 export class SnapshotError extends Error {
+  /** An error whose message is one line for the user. */
   constructor(message: string) {
     super(message);
     this.name = "SnapshotError";
@@ -71,6 +72,7 @@ export interface SnapshotFrame {
   name?: string;
   /** Byte offset of the instruction in the original module. */
   offset: number;
+  /** What kind of migration point the frame is suspended at. */
   kind: PointKind;
   /** Parameters then declared locals. */
   locals: SnapshotValue[];
@@ -80,22 +82,31 @@ export interface SnapshotFrame {
 
 /** One global (imports first). */
 export interface SnapshotGlobal {
+  /** Global index. */
   index: number;
+  /** Whether the global is mutable. */
   mutable: boolean;
+  /** Its value. */
   value: SnapshotValue;
 }
 
 /** One table; elements are function indices or null. */
 export interface SnapshotTable {
+  /** Table index. */
   index: number;
+  /** Element type. */
   type: "funcref" | "externref";
+  /** Current size in elements. */
   size: number;
+  /** Per element: a function index, or null. */
   elements: (number | null)[];
 }
 
 /** A run of non-zero pages, still compressed. */
 export interface SnapshotMemoryRange {
+  /** First page of the run. */
   page: number;
+  /** Pages in the run. */
   count: number;
   /** The zlib stream (inflates to count * 64 KiB). */
   data: Uint8Array;
@@ -103,29 +114,41 @@ export interface SnapshotMemoryRange {
 
 /** One memory; pages not in any range are all zero. */
 export interface SnapshotMemory {
+  /** Memory index. */
   index: number;
+  /** Current size in pages. */
   pages: number;
+  /** Declared maximum in pages, or null. */
   max: number | null;
+  /** The non-zero pages. */
   ranges: SnapshotMemoryRange[];
 }
 
 /** A parsed snapshot. */
 export interface Snapshot {
+  /** Format version ({@link SNAPSHOT_VERSION}). */
   version: number;
+  /** The program that wrote it ("godwit 0.1.0"). */
   producer: string;
   /** CPU of the writer (informational: snapshots are CPU-independent). */
   arch: string;
   /** Why it was taken: "signal", "countdown", "timer", ... */
   reason: string;
+  /** Migration points the program had reached when it was taken. */
   pointsReached: number;
   /** SHA-256 of the module's bytes, lowercase hex. */
   moduleHash: string;
+  /** The module's name (name section), or "". */
   moduleName: string;
   /** Outermost first. */
   frames: SnapshotFrame[];
+  /** Every global, imports first. */
   globals: SnapshotGlobal[];
+  /** Every table. */
   tables: SnapshotTable[];
+  /** Every memory. */
   memories: SnapshotMemory[];
+  /** Indices of the dropped data and element segments. */
   dropped: { data: number[]; elem: number[] };
   /** Host (WASI) state as the host wrote it, or null. */
   host: unknown;
