@@ -14,10 +14,8 @@ import { decodeModule } from "./decode/decoder.ts";
 import { validateModule } from "./decode/validator.ts";
 import { emitDescriptor, moduleHash } from "./link/descriptor.ts";
 import {
-  buildDirAtomically,
   defaultCacheDir,
   ensureRuntime,
-  exists,
   hashParts,
   type RuntimeBuild,
   runtimeSources,
@@ -397,50 +395,6 @@ export async function readInput(input: string): Promise<Uint8Array> {
   // Loaded on demand: the text front end pulls in wabt.
   const { readModuleFile } = await import("./frontend/wat.ts");
   return await readModuleFile(input);
-}
-
-/** Runtime programs {@link buildRuntimeTool} can build. */
-export type RuntimeTool = "spec_driver";
-
-/**
- * Builds a runtime program (`runtime/<name>.c` + the runtime library) into
- * a cached executable linked with `-rdynamic -ldl` (so shared objects built
- * with `emit: "shared"` resolve runtime symbols from it); returns its path.
- */
-export async function buildRuntimeTool(
-  name: RuntimeTool,
-  target: Target = "x86_64",
-  cacheDir: string = defaultCacheDir(),
-): Promise<string> {
-  const rt = await ensureRuntime(target, cacheDir);
-  const source = rt.mainSources[`${name}.c`];
-  if (!source) throw new CompileError(`the runtime has no ${name}.c`);
-  const dir = `${rt.dir}/${name}`;
-  const executable = `${dir}/${name}`;
-  await buildDirAtomically(dir, async (temp) => {
-    await runTool(`building ${name}`, findTool("cc", target), [
-      "-O2",
-      "-g",
-      "-rdynamic",
-      "-I",
-      rt.includeDir,
-      source,
-      // Whole archive: modules loaded later need every runtime symbol,
-      // referenced by the tool or not.
-      "-Wl,--whole-archive",
-      rt.library,
-      "-Wl,--no-whole-archive",
-      "-ldl",
-      "-lm",
-      "-lpthread",
-      "-o",
-      `${temp}/${name}`,
-    ]);
-  });
-  if (!exists(executable)) {
-    throw new CompileError(`building ${name}: no output`);
-  }
-  return executable;
 }
 
 /**

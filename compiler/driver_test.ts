@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import {
-  buildRuntimeTool,
   compile,
   CompileError,
   compileFile,
@@ -115,18 +114,6 @@ Deno.test("compile: emit obj, shared and llvm", async () => {
   assert.match(ir, /@gw_func_code = /);
   // The IR is valid: llc accepts it.
   assert.equal((await run("llc", ["-filetype=null", `${work}/m.ll`])).code, 0);
-});
-
-Deno.test("buildRuntimeTool: the spec driver exports the runtime's symbols", async () => {
-  const driver = await buildRuntimeTool("spec_driver", "x86_64", cacheDir);
-  assert.equal(
-    driver,
-    await buildRuntimeTool("spec_driver", "x86_64", cacheDir),
-  );
-  // -rdynamic: the runtime's symbols are exported for dlopen()ed modules.
-  const dyn = await run("nm", ["-D", "--defined-only", driver]);
-  assert.match(dyn.stdout, / T gw_instantiate$/m);
-  assert.match(dyn.stdout, / T gw_trap$/m);
 });
 
 /** A host that dlopen()s a shared module and calls its export "f"(a, b). */

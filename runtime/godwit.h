@@ -50,6 +50,32 @@ enum {
   GW_EXTERNREF = 0x6f,
 };
 
+/* The letter of each value type in signature strings (gw_module_desc.
+   type_sigs, gw_point_desc.types). */
+enum {
+  GW_LETTER_I32 = 'i',
+  GW_LETTER_I64 = 'I',
+  GW_LETTER_F32 = 'f',
+  GW_LETTER_F64 = 'F',
+  GW_LETTER_V128 = 'v',
+  GW_LETTER_FUNCREF = 'r',
+  GW_LETTER_EXTERNREF = 'e',
+};
+
+/* The letter of a value type code, or 0 for an unknown code. */
+static inline char gw_type_letter(uint32_t code) {
+  switch (code) {
+  case GW_I32: return GW_LETTER_I32;
+  case GW_I64: return GW_LETTER_I64;
+  case GW_F32: return GW_LETTER_F32;
+  case GW_F64: return GW_LETTER_F64;
+  case GW_V128: return GW_LETTER_V128;
+  case GW_FUNCREF: return GW_LETTER_FUNCREF;
+  case GW_EXTERNREF: return GW_LETTER_EXTERNREF;
+  default: return 0;
+  }
+}
+
 /* One Wasm value, as stored in globals and trampoline argument arrays. */
 typedef union gw_value {
   int32_t i32;
@@ -229,9 +255,8 @@ typedef struct gw_module_desc {
   const char *name;          /* from the name section, or "" */
   uint8_t hash[32];          /* SHA-256 of the module's bytes */
   uint32_t num_types;
-  const char *const *type_sigs; /* "params:results", one letter per value:
-                                   i I f F v r e for i32 i64 f32 f64 v128
-                                   funcref externref ("ii:I") */
+  const char *const *type_sigs; /* "params:results", one GW_LETTER_* per
+                                   value ("ii:I") */
   uint32_t num_imports;
   const gw_import_desc *imports;
   uint32_t num_imported_funcs;

@@ -30,29 +30,15 @@
 
 /* ---- Types and values --------------------------------------------------- */
 
-/* type_sigs letter of a value type code, or 0. */
-static char type_letter(uint32_t code) {
-  switch (code) {
-  case GW_I32: return 'i';
-  case GW_I64: return 'I';
-  case GW_F32: return 'f';
-  case GW_F64: return 'F';
-  case GW_V128: return 'v';
-  case GW_FUNCREF: return 'r';
-  case GW_EXTERNREF: return 'e';
-  default: return 0;
-  }
-}
-
 static const char *letter_name(char letter) {
   switch (letter) {
-  case 'i': return "i32";
-  case 'I': return "i64";
-  case 'f': return "f32";
-  case 'F': return "f64";
-  case 'v': return "v128";
-  case 'r': return "funcref";
-  case 'e': return "externref";
+  case GW_LETTER_I32: return "i32";
+  case GW_LETTER_I64: return "i64";
+  case GW_LETTER_F32: return "f32";
+  case GW_LETTER_F64: return "f64";
+  case GW_LETTER_V128: return "v128";
+  case GW_LETTER_FUNCREF: return "funcref";
+  case GW_LETTER_EXTERNREF: return "externref";
   default: return "?";
   }
 }
@@ -137,30 +123,30 @@ static int write_value(gw_json_writer *w, gw_instance *inst, char letter,
   gw_jw_string(w, letter_name(letter));
   gw_jw_key(w, "value");
   switch (letter) {
-  case 'i': gw_jw_int(w, v->i32); break;
-  case 'I':
+  case GW_LETTER_I32: gw_jw_int(w, v->i32); break;
+  case GW_LETTER_I64:
     snprintf(buf, sizeof buf, "%lld", (long long)v->i64);
     gw_jw_string(w, buf);
     break;
-  case 'f': {
+  case GW_LETTER_F32: {
     uint32_t bits;
     memcpy(&bits, &v->f32, 4);
     snprintf(buf, sizeof buf, "0x%08x", bits);
     gw_jw_string(w, buf);
     break;
   }
-  case 'F': {
+  case GW_LETTER_F64: {
     uint64_t bits;
     memcpy(&bits, &v->f64, 8);
     snprintf(buf, sizeof buf, "0x%016llx", (unsigned long long)bits);
     gw_jw_string(w, buf);
     break;
   }
-  case 'v':
+  case GW_LETTER_V128:
     hex_bytes(buf, v->v128, 16);
     gw_jw_string(w, buf);
     break;
-  case 'r': {
+  case GW_LETTER_FUNCREF: {
     if (v->ref == NULL) {
       gw_jw_null(w);
       break;
@@ -174,7 +160,7 @@ static int write_value(gw_json_writer *w, gw_instance *inst, char letter,
     gw_jw_int(w, index);
     break;
   }
-  case 'e':
+  case GW_LETTER_EXTERNREF:
     if (v->ref != NULL) {
       snprintf(err, n, "cannot checkpoint a non-null externref (host "
                        "references have no portable form)");
@@ -209,11 +195,11 @@ static int read_value(const gw_json *j, gw_instance *inst, char letter,
   uint64_t bits;
   int64_t x;
   switch (letter) {
-  case 'i':
+  case GW_LETTER_I32:
     if (gw_json_i64(val, &x) != 0 || x < INT32_MIN || x > INT32_MAX) break;
     out->i32 = (int32_t)x;
     return 0;
-  case 'I': {
+  case GW_LETTER_I64: {
     if (s == NULL) break;
     char *end;
     errno = 0;
@@ -222,21 +208,21 @@ static int read_value(const gw_json *j, gw_instance *inst, char letter,
     out->i64 = v;
     return 0;
   }
-  case 'f':
+  case GW_LETTER_F32:
     if (parse_bits(s, 8, &bits) != 0) break;
     {
       uint32_t b32 = (uint32_t)bits;
       memcpy(&out->f32, &b32, 4);
     }
     return 0;
-  case 'F':
+  case GW_LETTER_F64:
     if (parse_bits(s, 16, &bits) != 0) break;
     memcpy(&out->f64, &bits, 8);
     return 0;
-  case 'v':
+  case GW_LETTER_V128:
     if (unhex_bytes(s, out->v128, 16) != 0) break;
     return 0;
-  case 'r':
+  case GW_LETTER_FUNCREF:
     if (gw_json_kind(val) == GW_JSON_NULL) return 0;
     if (gw_json_i64(val, &x) != 0 || x < 0 ||
         (uint64_t)x >= inst->module->num_funcs) {
@@ -246,7 +232,7 @@ static int read_value(const gw_json *j, gw_instance *inst, char letter,
     }
     out->ref = inst->funcs[x];
     return 0;
-  case 'e':
+  case GW_LETTER_EXTERNREF:
     if (gw_json_kind(val) == GW_JSON_NULL) return 0;
     break;
   }
@@ -491,7 +477,7 @@ int gw_snapshot_encode(gw_instance *inst, const gw_cr_frame *frames,
     gw_jw_key(&w, "mutable");
     gw_jw_bool(&w, m->globals[g].mutable_ != 0);
     gw_jw_key(&w, "value");
-    if (write_value(&w, inst, type_letter(m->globals[g].type),
+    if (write_value(&w, inst, gw_type_letter(m->globals[g].type),
                     &inst->globals[g]->value, err, n) != 0)
       goto fail;
     gw_jw_end_object(&w);
@@ -506,7 +492,7 @@ int gw_snapshot_encode(gw_instance *inst, const gw_cr_frame *frames,
     gw_jw_key(&w, "index");
     gw_jw_uint(&w, t);
     gw_jw_key(&w, "type");
-    gw_jw_string(&w, letter_name(type_letter(m->tables[t].elem_type)));
+    gw_jw_string(&w, letter_name(gw_type_letter(m->tables[t].elem_type)));
     gw_jw_key(&w, "size");
     gw_jw_uint(&w, table->size);
     gw_jw_key(&w, "elements");
@@ -801,7 +787,7 @@ int gw_snapshot_decode(gw_instance *inst, const uint8_t *bytes, size_t len,
     if (gw_json_bool(gw_json_get(jg, "mutable")) != (m->globals[g].mutable_ != 0))
       FAIL("global %u: mutability does not match the module", g);
     if (read_value(gw_json_get(jg, "value"), inst,
-                   type_letter(m->globals[g].type), &global_values[g], what,
+                   gw_type_letter(m->globals[g].type), &global_values[g], what,
                    err, n) != 0)
       goto fail;
   }
@@ -815,7 +801,7 @@ int gw_snapshot_decode(gw_instance *inst, const uint8_t *bytes, size_t len,
     const gw_json *jt = gw_json_at(jtables, t);
     const gw_limits_desc *lim = &m->tables[t];
     const char *type = gw_json_string(gw_json_get(jt, "type"), NULL);
-    if (type == NULL || strcmp(type, letter_name(type_letter(lim->elem_type))))
+    if (type == NULL || strcmp(type, letter_name(gw_type_letter(lim->elem_type))))
       FAIL("table %u: element type does not match the module", t);
     uint64_t size;
     if (gw_json_u64(gw_json_get(jt, "size"), &size) != 0 || size < lim->min ||

@@ -4,11 +4,14 @@
  *
  * Why not zlib itself: produced programs are linked for x86-64 and aarch64,
  * and the aarch64 cross toolchain has no libz; a snapshot must be readable
- * on both. The compressor is LZ77 with a hash chain and the fixed Huffman
- * code (good enough for memory images, which are mostly runs and repeats);
- * the decompressor accepts any valid zlib stream (stored, fixed and dynamic
- * blocks, after Mark Adler's puff.c) and checks every bound, since snapshot
- * files are untrusted input.
+ * on both. The compressor is greedy LZ77 with one hash probe per position
+ * (no chains), each block of about 64 KiB written with whichever of
+ * dynamic Huffman codes, fixed codes or a stored copy is smallest (see
+ * "Compressor" below); the decompressor accepts any valid zlib stream
+ * (stored, fixed and dynamic blocks; its structure follows Mark Adler's
+ * puff, the reference inflater in zlib's contrib/puff/, which is not part
+ * of this repository) and checks every bound, since snapshot files are
+ * untrusted input.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -536,7 +539,7 @@ int gw_deflate(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len) {
   return 0;
 }
 
-/* ---- Decompressor (after puff.c) --------------------------------------- */
+/* ---- Decompressor (after zlib's contrib/puff) -------------------------- */
 
 #define MAX_BITS 15
 

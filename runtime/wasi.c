@@ -372,21 +372,6 @@ int gw_wasi_resolve(gw_wasi *w, gw_instance *inst, const gw_import_desc *imp,
 
 /* ---- args / environ ----------------------------------------------------- */
 
-/* Writes a little-endian u32 / u64 at a checked guest address. */
-static int32_t put_u32(gw_instance *inst, uint32_t ptr, uint32_t v) {
-  uint8_t *p = gw_wasi_mem(inst, ptr, 4);
-  if (!p) return WASI_EFAULT;
-  memcpy(p, &v, 4);
-  return 0;
-}
-
-static int32_t put_u64(gw_instance *inst, uint32_t ptr, uint64_t v) {
-  uint8_t *p = gw_wasi_mem(inst, ptr, 8);
-  if (!p) return WASI_EFAULT;
-  memcpy(p, &v, 8);
-  return 0;
-}
-
 static int32_t strings_sizes(gw_instance *inst, int n, char **s,
                              uint32_t count_out, uint32_t size_out) {
   uint64_t size = 0;
@@ -394,8 +379,8 @@ static int32_t strings_sizes(gw_instance *inst, int n, char **s,
   if (size > UINT32_MAX) return WASI_EOVERFLOW;
   if (!gw_wasi_mem(inst, count_out, 4) || !gw_wasi_mem(inst, size_out, 4))
     return WASI_EFAULT;
-  put_u32(inst, count_out, (uint32_t)n);
-  put_u32(inst, size_out, (uint32_t)size);
+  gw_wasi_put_u32(inst, count_out, (uint32_t)n);
+  gw_wasi_put_u32(inst, size_out, (uint32_t)size);
   return 0;
 }
 
@@ -409,7 +394,7 @@ static int32_t strings_get(gw_instance *inst, int n, char **s, uint32_t ptrs,
   for (int i = 0; i < n; i++) {
     size_t len = strlen(s[i]) + 1;
     memcpy(b, s[i], len);
-    put_u32(inst, ptrs + (uint32_t)i * 4, at);
+    gw_wasi_put_u32(inst, ptrs + (uint32_t)i * 4, at);
     b += len;
     at += (uint32_t)len;
   }
@@ -461,7 +446,7 @@ int32_t gw_wasi_clock_res_get(gw_instance *inst, int32_t clock_id,
   if (gw_wasi_host_clock(clock_id, &c) != 0) return WASI_EINVAL;
   struct timespec ts;
   if (clock_getres(c, &ts) != 0) return gw_wasi_errno(errno);
-  return put_u64(inst, (uint32_t)res_out,
+  return gw_wasi_put_u64(inst, (uint32_t)res_out,
                  (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
@@ -472,7 +457,7 @@ int32_t gw_wasi_clock_time_get(gw_instance *inst, int32_t clock_id,
   if (gw_wasi_host_clock(clock_id, &c) != 0) return WASI_EINVAL;
   struct timespec ts;
   if (clock_gettime(c, &ts) != 0) return gw_wasi_errno(errno);
-  return put_u64(inst, (uint32_t)time_out,
+  return gw_wasi_put_u64(inst, (uint32_t)time_out,
                  (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 

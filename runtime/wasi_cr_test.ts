@@ -9,27 +9,17 @@
  */
 import assert from "node:assert/strict";
 import { runCommand } from "./tests/command.ts";
+import {
+  CR_SOURCES,
+  INSTANCE_SOURCE,
+  TEST_CFLAGS,
+  WASI_SOURCES,
+} from "./tests/sources.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
-const sources = [
-  "checkpoint.c",
-  "snapshot.c",
-  "snapshot_json.c",
-  "snapshot_deflate.c",
-  "exec.c",
-  "trap.c",
-  "memory.c",
-  "table.c",
-  "types.c",
-  "instance.c",
-  "wasi.c",
-  "wasi_fs.c",
-  "wasi_path.c",
-  "wasi_poll.c",
-  "wasi_state.c",
-].map((f) => join(runtimeDir, f));
+const sources = [...CR_SOURCES, INSTANCE_SOURCE, ...WASI_SOURCES];
 
 const run = runCommand;
 
@@ -38,10 +28,7 @@ Deno.test("WASI checkpoint/restore: state round trip, blocking calls give way", 
   try {
     const exe = join(dir, "wasi_cr_test");
     const build = await run("cc", [
-      "-Wall",
-      "-Wextra",
-      "-Werror",
-      "-O2",
+      ...TEST_CFLAGS,
       "-o",
       exe,
       join(runtimeDir, "tests", "wasi_cr_test.c"),

@@ -22,20 +22,6 @@
 
 /* ---- Small helpers ---------------------------------------------------------- */
 
-static int32_t put_u32(gw_instance *inst, uint32_t ptr, uint32_t v) {
-  uint8_t *p = gw_wasi_mem(inst, ptr, 4);
-  if (!p) return WASI_EFAULT;
-  memcpy(p, &v, 4);
-  return 0;
-}
-
-static int32_t put_u64(gw_instance *inst, uint32_t ptr, uint64_t v) {
-  uint8_t *p = gw_wasi_mem(inst, ptr, 8);
-  if (!p) return WASI_EFAULT;
-  memcpy(p, &v, 8);
-  return 0;
-}
-
 static int is_dir_kind(const gw_wasi_fd *f) {
   return f->kind == GW_WASI_FD_PREOPEN || f->kind == GW_WASI_FD_DIR;
 }
@@ -349,7 +335,7 @@ static int32_t do_io(gw_instance *inst, int32_t fd, int32_t iovs,
   int saved = errno;
   free(v);
   if (r < 0) return gw_wasi_errno(saved);
-  return put_u32(inst, (uint32_t)count_out, (uint32_t)r);
+  return gw_wasi_put_u32(inst, (uint32_t)count_out, (uint32_t)r);
 }
 
 int32_t gw_wasi_fd_read(gw_instance *inst, int32_t fd, int32_t iovs,
@@ -475,7 +461,7 @@ int32_t gw_wasi_fd_readdir(gw_instance *inst, int32_t fd, int32_t buf,
     memcpy(out + used, de->d_name, n);
     used += n;
   }
-  return put_u32(inst, (uint32_t)bufused_out, used);
+  return gw_wasi_put_u32(inst, (uint32_t)bufused_out, used);
 }
 
 int32_t gw_wasi_fd_renumber(gw_instance *inst, int32_t fd, int32_t to) {
@@ -500,7 +486,7 @@ int32_t gw_wasi_fd_seek(gw_instance *inst, int32_t fd, int64_t offset,
   if (!gw_wasi_mem(inst, (uint32_t)newoffset_out, 8)) return WASI_EFAULT;
   off_t r = lseek(f->host_fd, offset, host_whence[whence]);
   if (r < 0) return gw_wasi_errno(errno);
-  return put_u64(inst, (uint32_t)newoffset_out, (uint64_t)r);
+  return gw_wasi_put_u64(inst, (uint32_t)newoffset_out, (uint64_t)r);
 }
 
 int32_t gw_wasi_fd_tell(gw_instance *inst, int32_t fd, int32_t offset_out) {
@@ -510,7 +496,7 @@ int32_t gw_wasi_fd_tell(gw_instance *inst, int32_t fd, int32_t offset_out) {
   if (!gw_wasi_mem(inst, (uint32_t)offset_out, 8)) return WASI_EFAULT;
   off_t r = lseek(f->host_fd, 0, SEEK_CUR);
   if (r < 0) return gw_wasi_errno(errno);
-  return put_u64(inst, (uint32_t)offset_out, (uint64_t)r);
+  return gw_wasi_put_u64(inst, (uint32_t)offset_out, (uint64_t)r);
 }
 
 /* ---- Path operations --------------------------------------------------------- */
@@ -666,7 +652,7 @@ int32_t gw_wasi_path_open(gw_instance *inst, int32_t fd, int32_t dirflags,
     free(f.path);
     return WASI_ENFILE;
   }
-  return put_u32(inst, (uint32_t)fd_out, (uint32_t)n);
+  return gw_wasi_put_u32(inst, (uint32_t)fd_out, (uint32_t)n);
 }
 
 int32_t gw_wasi_path_readlink(gw_instance *inst, int32_t fd, int32_t path,
@@ -699,7 +685,7 @@ int32_t gw_wasi_path_readlink(gw_instance *inst, int32_t fd, int32_t path,
                                                  : (uint32_t)buf_len;
   memcpy(out, target, len); /* truncated like wasmtime, no NUL */
   free(target);
-  return put_u32(inst, (uint32_t)bufused_out, len);
+  return gw_wasi_put_u32(inst, (uint32_t)bufused_out, len);
 }
 
 int32_t gw_wasi_path_remove_directory(gw_instance *inst, int32_t fd,

@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #include "wasi.h"
@@ -164,6 +165,24 @@ static inline uint8_t *gw_wasi_mem(gw_instance *inst, uint32_t ptr,
   uint64_t size = inst->memories[0]->pages * (uint64_t)GW_PAGE_SIZE;
   if ((uint64_t)ptr + len > size) return NULL;
   return inst->mem0_base + ptr;
+}
+
+/* Writes a little-endian u32 / u64 at a checked guest address: 0 or
+   WASI_EFAULT. */
+static inline int32_t gw_wasi_put_u32(gw_instance *inst, uint32_t ptr,
+                                      uint32_t v) {
+  uint8_t *p = gw_wasi_mem(inst, ptr, 4);
+  if (!p) return WASI_EFAULT;
+  memcpy(p, &v, 4);
+  return 0;
+}
+
+static inline int32_t gw_wasi_put_u64(gw_instance *inst, uint32_t ptr,
+                                      uint64_t v) {
+  uint8_t *p = gw_wasi_mem(inst, ptr, 8);
+  if (!p) return WASI_EFAULT;
+  memcpy(p, &v, 8);
+  return 0;
 }
 
 /* Host errno -> WASI errno. */

@@ -9,20 +9,12 @@
  */
 import assert from "node:assert/strict";
 import { runCommand } from "./tests/command.ts";
+import { JSON_SOURCE, TEST_CFLAGS, WASI_SOURCES } from "./tests/sources.ts";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
-const wasiSources = [
-  "wasi.c",
-  "wasi_fs.c",
-  "wasi_path.c",
-  "wasi_poll.c",
-  "wasi_state.c",
-  "snapshot_json.c",
-].map(
-  (f) => join(runtimeDir, f),
-);
+const wasiSources = [...WASI_SOURCES, JSON_SOURCE];
 const stubs = join(runtimeDir, "tests", "wasi_stubs.c");
 const wasm2cRuntime = "/usr/share/wabt/wasm2c";
 
@@ -78,10 +70,7 @@ Deno.test("WASI C unit tests (fake instance, escapes, poll, resolve)", async () 
     const exe = join(dir, "wasi_unit_test");
     // -Werror: the WASI sources must stay warning-free with -Wall -Wextra.
     await mustRun("cc", [
-      "-Wall",
-      "-Wextra",
-      "-Werror",
-      "-O2",
+      ...TEST_CFLAGS,
       "-o",
       exe,
       join(runtimeDir, "tests", "wasi_unit_test.c"),

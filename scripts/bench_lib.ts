@@ -380,26 +380,6 @@ export async function runCase(
   }
 }
 
-/** Runs async jobs with at most `limit` in flight; results in input order. */
-export async function mapLimited<T, R>(
-  items: T[],
-  limit: number,
-  job: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await job(items[index]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
-}
-
 /**
  * Starts `command` (a program, then its arguments) in `cwd` with only `env`
  * as environment and stdin from `stdinFile` (empty when absent), redirected

@@ -1,5 +1,5 @@
 /**
- * The harness side of the spec driver's line protocol (runtime/spec_driver.c
+ * The harness side of the spec driver's line protocol (spec/spec_driver.c
  * documents it): one request line on stdin, one reply line on stdout, with a
  * per-request time limit. A driver that dies or hangs is reported as such,
  * never thrown, so one bad module cannot stop a run.

@@ -6,7 +6,8 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { buildRuntimeTool, ModuleCompiler, type Target } from "./toolchain.ts";
+import { ModuleCompiler, type Target } from "./toolchain.ts";
+import { buildSpecDriver } from "./driver_build.ts";
 import {
   type AssertionRecord,
   type CrContext,
@@ -38,6 +39,12 @@ export interface SpecOptions {
   progress?: boolean;
   /** Checkpoint injection (`--cr`): off when undefined. */
   cr?: CrOptions;
+  /**
+   * Build the modules with a poll at every migration point
+   * (CompileOptions.crPollEverywhere); default: when `cr` is set, so that
+   * each point can be checked. False checks the default build's points.
+   */
+  pollEverywhere?: boolean;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
   /**
@@ -148,10 +155,9 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     options.optLevel ?? 2,
     jobs,
     target,
-    // With --cr, every migration point polls, so each one can be checked.
-    options.cr !== undefined,
+    options.pollEverywhere ?? options.cr !== undefined,
   );
-  let driverPath = await buildRuntimeTool("spec_driver", target);
+  let driverPath = await buildSpecDriver(target);
   let driverArgs = options.driverArgs;
   if (target === "aarch64") {
     await requireQemu();

@@ -7,13 +7,13 @@
  * @module
  */
 
-import { buildRuntimeTool, compile, type Target } from "../compiler/driver.ts";
+import { compile, type Target } from "../compiler/driver.ts";
 import { decodeModule } from "../compiler/decode/decoder.ts";
 import { validateModule } from "../compiler/decode/validator.ts";
 import { WasmError } from "../compiler/decode/errors.ts";
 import { watToWasm } from "../compiler/frontend/wat.ts";
 
-export { buildRuntimeTool, WasmError, watToWasm };
+export { WasmError, watToWasm };
 export type { Target };
 
 /** Decodes and validates; throws WasmError when the module is rejected. */
@@ -38,8 +38,8 @@ async function sha256Hex(data: Uint8Array | string): Promise<string> {
 /**
  * Source files whose change invalidates compiled modules: the compiler and
  * the runtime's headers (a module's .so is its code plus its descriptor,
- * compiled against godwit.h; the runtime's .c files live in spec_driver,
- * which is rebuilt on its own).
+ * compiled against godwit.h; the runtime's .c files live in the spec
+ * driver, which spec/driver_build.ts rebuilds on its own).
  */
 async function compilerVersion(): Promise<string> {
   const root = new URL("../", import.meta.url);

@@ -40,7 +40,7 @@ async function oracleBits(
   type: "f32" | "f64" | "i32" | "i64",
   literals: string[],
 ): Promise<(bigint | null)[]> {
-  const wabt = await (await import("wabt")).default();
+  const wabt = await (await import("npm:wabt@1.0.39")).default();
   const out: (bigint | null)[] = [];
   for (const lit of literals) {
     // One module per literal: wabt rejects out-of-range ones individually.

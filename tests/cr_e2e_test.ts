@@ -8,7 +8,9 @@
  * `--dir COPY::.` (a migration). Also: SIGUSR1 at
  * random moments (oracle: the native build's output), a sleeping program
  * checkpointed within 100 ms whose restored sleep waits only for what was
- * left, and stdin read from a file (`< data`) resumed midway.
+ * left, stdin read from a file (`< data`) resumed midway, and chains (a
+ * restored program checkpointed again, as the old in-process torture test's
+ * repeated checkpoints did).
  *
  * Run: `deno test -A tests/cr_e2e_test.ts` (GODWIT_TEST_CACHE chooses the
  * compile cache; `--filter NAME` runs one case).
@@ -266,5 +268,57 @@ Deno.test({
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  },
+});
+
+// A restored program checkpoints again (the resume clones poll and save
+// too): checkpoint after N points, restore and checkpoint after N more,
+// restore and finish; the three runs' stdout is the uninterrupted one.
+Deno.test({
+  name: "checkpoint/restore chains: a restored program is checkpointed again",
+  ...sanitizers,
+  fn: async () => {
+    let chains = 0;
+    // Programs with recursion, loops, indirect calls and multi-value.
+    const chained = ["fib", "sha256", "binarytrees", "wat_call_indirect"];
+    for (const testCase of cases.filter((c) => chained.includes(c.name))) {
+      const { path: exe } = await compileCached(wasmPath(testCase.program), 2);
+      const expected = await readExpected(testCase.name);
+      for (const n of [3, 10000]) {
+        const dir = await Deno.makeTempDir({ prefix: "godwit-cr-chain-" });
+        try {
+          const what = `${testCase.name}, every ${n} points`;
+          let r = await runExe(exe, [
+            "--snapshot",
+            `${dir}/1.snap`,
+            "--checkpoint-after",
+            String(n),
+            ...godwitArgs(testCase, dir),
+          ], dir);
+          let stdout = r.stdout;
+          let checkpoints = 0;
+          while (r.code === EXIT_CHECKPOINTED && checkpoints < 2) {
+            checkpoints++;
+            const args = ["--restore", `${dir}/${checkpoints}.snap`];
+            if (checkpoints === 1) {
+              args.push(
+                "--snapshot",
+                `${dir}/2.snap`,
+                "--checkpoint-after",
+                String(n),
+              );
+            }
+            r = await runExe(exe, [...args, "--"], dir);
+            stdout += r.stdout;
+          }
+          if (checkpoints === 2) chains++;
+          assert.equal(stdout, expected.stdout, `stdout: ${what}`);
+          assert.equal(r.code, expected.exitCode, `exit code: ${what}`);
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      }
+    }
+    assert.ok(chains >= 4, `only ${chains} runs were checkpointed twice`);
   },
 });

@@ -1,11 +1,12 @@
 /**
  * The generated-code side of `runtime/godwit.h`: field offsets of the runtime
- * structures and the LLVM types of Wasm values and native signatures. Change
- * an offset here only together with godwit.h.
+ * structures, trap kinds and C/R modes, and the LLVM types of Wasm values and
+ * native signatures. abi_test.ts compiles a check of every value here
+ * against godwit.h (`offsetof`, enum values) for each target.
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { type FuncType, ValType } from "../wasm/types.ts";
 
 /** Byte offsets of `gw_instance` fields read by generated code. */
@@ -32,6 +33,8 @@ export const CrMode = { Normal: 0, Unwinding: 1, Rewinding: 2 } as const;
 export const MemoryField = { base: 0, pages: 8 } as const;
 /** Byte offsets of `gw_table` fields. */
 export const TableField = { elems: 0, size: 8 } as const;
+/** Byte offsets of `gw_global` fields. */
+export const GlobalField = { value: 0 } as const;
 /** Byte offsets of `gw_funcref` fields. */
 export const FuncRefField = { code: 0, instance: 8, typeId: 16 } as const;
 /** Size of one `gw_value` slot in trampoline argument/result arrays. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 
 /** An i32 constant from a signed or unsigned 32-bit number. */
 export function constI32(b: llvm.IRBuilder, value: number): llvm.Value {

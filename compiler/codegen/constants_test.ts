@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { constF32, constF64, constI32, constI64 } from "./constants.ts";
 
 function constantText(make: (b: llvm.IRBuilder) => llvm.Value): string {

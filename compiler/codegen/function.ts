@@ -7,7 +7,7 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import type {
   BlockType,
   FuncType,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type llvm from "llvm-bindings";
+import type llvm from "npm:llvm-bindings@0.4.2";
 import type { Instr, ValType } from "../wasm/types.ts";
 
 /** Where a migration point is. */

@@ -6,14 +6,19 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import {
   ExternKind,
   type FuncType,
   type Module,
   ValType,
 } from "../wasm/types.ts";
-import { GW_VALUE_SIZE, llvmValueType, nativeFunctionType } from "./abi.ts";
+import {
+  GW_VALUE_SIZE,
+  llvmValueType,
+  nativeFunctionType,
+  TrapKind,
+} from "./abi.ts";
 import { FunctionTranslator, type ModuleContext } from "./function.ts";
 import { type MigrationHooks, NO_HOOKS } from "./hooks.ts";
 import { parsePrelude } from "./prelude.ts";
@@ -292,7 +297,10 @@ function unsupportedTrampoline(
   index: number,
 ): llvm.Function {
   const { f, b } = trampolineShell(ctx, m, index);
-  b.CreateCall(m.getFunction("gw_trap")!, [f.getArg(1), b.getInt32(1)]);
+  b.CreateCall(m.getFunction("gw_trap")!, [
+    f.getArg(1),
+    b.getInt32(TrapKind.Unreachable),
+  ]);
   b.CreateUnreachable();
   return f;
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { decodeModule } from "../decode/decoder.ts";
 import { translateModule } from "./module.ts";
-import { buildNative, instantiationScript } from "./testing/spec_runner.ts";
+import { type OracleCall, runAgainstV8 } from "../../spec/oracle.ts";
+import { formatReport } from "../../spec/report.ts";
 
 const WAT = `(module
   (memory 1)
@@ -55,82 +56,58 @@ function withDir(fn: (dir: string) => void | Promise<void>) {
   };
 }
 
-Deno.test(
-  "native code agrees with Deno's WebAssembly engine",
-  withDir((dir) => {
-    const bytes = wat2wasm(dir, WAT);
-    const module = decodeModule(bytes);
-    const exe = buildNative(module, dir, "m");
-    const calls: [string, bigint[]][] = [
-      ["sum", [16n, 3n]],
-      ["sum", [16n, 4n]],
-      ["div", [7n, -2n]],
-      ["div", [-2147483648n, -1n]],
-      ["div", [1n, 0n]],
+// Through the real compiler, runtime and spec driver: every call's result
+// or trap, and the exported globals after it, as Deno's engine computes them.
+Deno.test({
+  name: "native code agrees with Deno's WebAssembly engine",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const calls: OracleCall[] = [
+      ["sum", [16, 3]],
+      ["sum", [16, 4]],
+      ["div", [7, -2]],
+      ["div", [-2147483648, -1]],
+      ["div", [1, 0]],
       ["g", []],
       ["g", []],
-      ["mv", [5n]],
-      ["mv", [0n]],
-      ["bt", [0n]],
-      ["bt", [1n]],
-      ["bt", [2n]],
-      ["bt", [100n]],
-      ["indirect", [0n, 16n, 2n]],
-      ["indirect", [1n, 9n, 2n]],
-      ["indirect", [2n, 9n, 2n]],
-      ["unaligned", [16n]],
-      ["unaligned", [65530n]],
-      ["rec", [1000n]],
-      ["rec", [1000000n]],
+      ["mv", [5]],
+      ["mv", [0]],
+      ["bt", [0]],
+      ["bt", [1]],
+      ["bt", [2]],
+      ["bt", [100]],
+      ["indirect", [0, 16, 2]],
+      ["indirect", [1, 9, 2]],
+      ["indirect", [2, 9, 2]],
+      ["unaligned", [16]],
+      ["unaligned", [65530]],
+      ["rec", [1000]],
+      ["rec", [1000000]],
     ];
-    const expectedTraps: Record<number, string> = {
-      3: "T 3",
-      4: "T 2",
-      19: "T 10",
-    };
-    const index = (name: string) =>
-      module.exports.find((e) => e.name === name)!.index;
-    const script = instantiationScript(module)! +
-      calls.map(([f, args]) =>
-        `call ${index(f)} ${args.length} ${
-          args.map((a) => BigInt.asUintN(64, a).toString(16)).join(" ")
-        }\n`
-      )
-        .join("");
-    const out = new Deno.Command(exe, { stdin: "piped", stdout: "piped" })
-      .spawn();
-    const w = out.stdin.getWriter();
-    w.write(new TextEncoder().encode(script));
-    w.close();
-    return out.output().then((o) => {
-      const lines = new TextDecoder().decode(o.stdout).trim().split("\n");
-      const oracle = new WebAssembly.Instance(
-        new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
-      ).exports as Record<
-        string,
-        (...a: (number | bigint)[]) => number | bigint
-      >;
-      calls.forEach(([f, args], i) => {
-        let expected: string;
-        try {
-          const r = oracle[f](...args.map(Number));
-          expected = typeof r === "bigint"
-            ? BigInt.asUintN(64, r).toString(16)
-            : (r >>> 0).toString(16);
-        } catch (e) {
-          // V8 reports stack exhaustion as a RangeError; Godwit traps (kind 10).
-          expected =
-            e instanceof WebAssembly.RuntimeError || e instanceof RangeError
-              ? "trap"
-              : String(e);
-        }
-        const got = lines[i].startsWith("T ") ? "trap" : lines[i].split(" ")[1];
-        assert.equal(got, expected, `${f}(${args}) -> ${lines[i]}`);
-        if (expectedTraps[i]) assert.equal(lines[i], expectedTraps[i]);
-      });
-    });
-  }),
-);
+    const cacheDir = await Deno.makeTempDir({ prefix: "godwit-cg-" });
+    try {
+      const r = await runAgainstV8(WAT, calls, { cacheDir, jobs: 1 });
+      const report = formatReport(r.files, r.records, 0);
+      assert.equal(r.failed, 0, report);
+      assert.equal(r.skipped, 0, report);
+      // Every call and the module: nothing was left out.
+      assert.equal(r.passed, calls.length + 1, report);
+      // V8 trapped where the spec says (the messages are the spec's).
+      const traps = r.records.filter((x) => x.command !== "assert_return");
+      assert.deepEqual(traps.map((x) => x.command), [
+        "module",
+        "assert_trap",
+        "assert_trap",
+        "assert_trap",
+        "assert_trap",
+        "assert_exhaustion",
+      ]);
+    } finally {
+      await Deno.remove(cacheDir, { recursive: true });
+    }
+  },
+});
 
 for (
   const [cr, allLoops] of [[false, false], [true, false], [true, true]]

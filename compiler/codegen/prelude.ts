@@ -13,8 +13,14 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
-import { ExecField, GW_VALUE_SIZE, TableField, TrapKind } from "./abi.ts";
+import llvm from "npm:llvm-bindings@0.4.2";
+import {
+  ExecField,
+  FuncRefField,
+  GW_VALUE_SIZE,
+  TableField,
+  TrapKind,
+} from "./abi.ts";
 
 /** Hex form of a double, as LLVM IR writes float and double constants. */
 function fpHex(x: number): string {
@@ -374,7 +380,7 @@ ${ptr("%tab", TableField.elems, "elems")}
   %null = icmp eq i8* %fr, null
   br i1 %null, label %uninit, label %nonnull
 nonnull:
-  %tp = getelementptr i8, i8* %fr, i64 16
+  %tp = getelementptr i8, i8* %fr, i64 ${FuncRefField.typeId}
   %tq = bitcast i8* %tp to i64*
   %ftid = load i64, i64* %tq, align 8
   %same = icmp eq i64 %ftid, %tid

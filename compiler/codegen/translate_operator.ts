@@ -6,9 +6,15 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { type Instr, ValType } from "../wasm/types.ts";
-import { InstanceField, MemoryField, TableField, TrapKind } from "./abi.ts";
+import {
+  GlobalField,
+  InstanceField,
+  MemoryField,
+  TableField,
+  TrapKind,
+} from "./abi.ts";
 import { constF32, constF64, constI32, constI64 } from "./constants.ts";
 import type { FunctionTranslator } from "./function.ts";
 
@@ -192,12 +198,15 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
     case 0x23: { // global.get
       const t = fx.mc.globalTypes[index];
       const cell = fx.instanceArrayElem(InstanceField.globals, index);
-      return fx.push(fx.loadField(cell, 0, llvmType(fx, t)), t);
+      return fx.push(fx.loadField(cell, GlobalField.value, llvmType(fx, t)), t);
     }
     case 0x24: { // global.set
       const t = fx.mc.globalTypes[index];
       const cell = fx.instanceArrayElem(InstanceField.globals, index);
-      b.CreateStore(fx.pop(), fx.fieldPtr(cell, 0, llvmType(fx, t)));
+      b.CreateStore(
+        fx.pop(),
+        fx.fieldPtr(cell, GlobalField.value, llvmType(fx, t)),
+      );
       return;
     }
     case 0x25: { // table.get

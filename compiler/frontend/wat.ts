@@ -38,7 +38,7 @@ interface Wabt {
 let wabtInstance: Promise<Wabt> | undefined;
 
 function loadWabt(): Promise<Wabt> {
-  wabtInstance ??= import("wabt").then((mod) =>
+  wabtInstance ??= import("npm:wabt@1.0.39").then((mod) =>
     (mod.default as unknown as () => Promise<Wabt>)()
   );
   return wabtInstance;

@@ -1,7 +1,7 @@
 /**
  * Checkpoint/restore instrumentation of one function (the compiler side of
- * design-notes section 3): polls at the entry and at loop headers, frame
- * saves after calls, and the resume dispatch.
+ * docs/snapshot.md's runtime contract): polls at the entry and at loop
+ * headers, frame saves after calls, and the resume dispatch.
  *
  * Two versions of every function that can be on the stack of a snapshot:
  *
@@ -44,7 +44,7 @@
  *
  * @module
  */
-import llvm from "llvm-bindings";
+import llvm from "npm:llvm-bindings@0.4.2";
 import { CrMode, FuncRefField, InstanceField } from "../codegen/abi.ts";
 import type {
   ControlFrame,

@@ -1,7 +1,7 @@
 /**
  * Builds the C runtime (runtime/*.c) into a cached static library plus the
- * objects of its two mains (`main.c` for produced programs, `spec_driver.c`
- * for the spec harness).
+ * object of the produced programs' main (`main.c`). The spec harness's
+ * driver is not part of it (spec/driver_build.ts builds it on its own).
  *
  * The sources are read relative to this module's URL, so the compiler also
  * works when imported over HTTP: they are copied into the cache directory and
@@ -34,7 +34,6 @@ export const RUNTIME_FILES: readonly string[] = [
   "snapshot_deflate.c",
   "snapshot_internal.h",
   "snapshot_json.c",
-  "spec_driver.c",
   "table.c",
   "trap.c",
   "types.c",
@@ -48,13 +47,18 @@ export const RUNTIME_FILES: readonly string[] = [
 ];
 
 /** Runtime files that define `main` and so are not part of the library. */
-export const RUNTIME_MAINS: readonly string[] = ["main.c", "spec_driver.c"];
+export const RUNTIME_MAINS: readonly string[] = ["main.c"];
 
 /** Bumped when the layout of a runtime build directory changes. */
 const BUILD_LAYOUT_VERSION = "1";
 
 /** Flags every runtime C file is compiled with. */
-const RUNTIME_CFLAGS = ["-O2", "-g", "-fPIC", "-fno-strict-aliasing"];
+export const RUNTIME_CFLAGS: readonly string[] = [
+  "-O2",
+  "-g",
+  "-fPIC",
+  "-fno-strict-aliasing",
+];
 
 /**
  * Extra flags per target. aarch64-linux-gnu-gcc 12.2 at -O1 and above
@@ -64,7 +68,7 @@ const RUNTIME_CFLAGS = ["-O2", "-g", "-fPIC", "-fno-strict-aliasing"];
  * memory and callers drop the call, so snapshots written on aarch64 held
  * corrupt zlib streams. Without those two analyses the code is correct.
  */
-const TARGET_CFLAGS: Record<Target, string[]> = {
+export const TARGET_CFLAGS: Readonly<Record<Target, readonly string[]>> = {
   x86_64: [],
   aarch64: ["-fno-ipa-pure-const", "-fno-ipa-modref"],
 };
@@ -79,8 +83,6 @@ export interface RuntimeBuild {
   library: string;
   /** Object of the produced programs' main (runtime/main.c), if present. */
   mainObject?: string;
-  /** Absolute source paths of the other mains, by file name. */
-  mainSources: Record<string, string>;
   /** The hex key of this build. */
   key: string;
 }
@@ -282,16 +284,11 @@ async function buildRuntime(
     ]);
     for (const o of objects) await Deno.remove(o);
   });
-  const mainSources: Record<string, string> = {};
-  for (const name of RUNTIME_MAINS) {
-    if (names.includes(name)) mainSources[name] = `${dir}/src/${name}`;
-  }
   return {
     dir,
     includeDir: `${dir}/src`,
     library: `${dir}/libgodwit_rt.a`,
     mainObject: hasMain ? `${dir}/main.o` : undefined,
-    mainSources,
     key,
   };
 }

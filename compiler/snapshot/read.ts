@@ -11,6 +11,7 @@ import { inflateSync } from "node:zlib";
 
 /** A snapshot that cannot be read or does not fit its module. */
 export class SnapshotError extends Error {
+  /** An error whose message is one line for the user. */
   constructor(message: string) {
     super(message);
     this.name = "SnapshotError";
@@ -30,8 +31,10 @@ export const SNAPSHOT_MAGIC: Uint8Array = new Uint8Array([
 ]);
 /** The format version this reader understands. */
 export const SNAPSHOT_VERSION = 1;
-const HEADER_SIZE = 32;
-const TRAILER_SIZE = 4;
+/** Bytes of the fixed header (magic, version, lengths). */
+export const SNAPSHOT_HEADER_SIZE = 32;
+/** Bytes of the trailer (the CRC-32). */
+export const SNAPSHOT_TRAILER_SIZE = 4;
 /** Bytes in a Wasm page. */
 export const PAGE_SIZE = 65536;
 
@@ -69,6 +72,7 @@ export interface SnapshotFrame {
   name?: string;
   /** Byte offset of the instruction in the original module. */
   offset: number;
+  /** What kind of migration point the frame is suspended at. */
   kind: PointKind;
   /** Parameters then declared locals. */
   locals: SnapshotValue[];
@@ -78,22 +82,31 @@ export interface SnapshotFrame {
 
 /** One global (imports first). */
 export interface SnapshotGlobal {
+  /** Global index. */
   index: number;
+  /** Whether the global is mutable. */
   mutable: boolean;
+  /** Its value. */
   value: SnapshotValue;
 }
 
 /** One table; elements are function indices or null. */
 export interface SnapshotTable {
+  /** Table index. */
   index: number;
+  /** Element type. */
   type: "funcref" | "externref";
+  /** Current size in elements. */
   size: number;
+  /** Per element: a function index, or null. */
   elements: (number | null)[];
 }
 
 /** A run of non-zero pages, still compressed. */
 export interface SnapshotMemoryRange {
+  /** First page of the run. */
   page: number;
+  /** Pages in the run. */
   count: number;
   /** The zlib stream (inflates to count * 64 KiB). */
   data: Uint8Array;
@@ -101,29 +114,41 @@ export interface SnapshotMemoryRange {
 
 /** One memory; pages not in any range are all zero. */
 export interface SnapshotMemory {
+  /** Memory index. */
   index: number;
+  /** Current size in pages. */
   pages: number;
+  /** Declared maximum in pages, or null. */
   max: number | null;
+  /** The non-zero pages. */
   ranges: SnapshotMemoryRange[];
 }
 
 /** A parsed snapshot. */
 export interface Snapshot {
+  /** Format version ({@link SNAPSHOT_VERSION}). */
   version: number;
+  /** The program that wrote it ("godwit 0.1.0"). */
   producer: string;
   /** CPU of the writer (informational: snapshots are CPU-independent). */
   arch: string;
   /** Why it was taken: "signal", "countdown", "timer", ... */
   reason: string;
+  /** Migration points the program had reached when it was taken. */
   pointsReached: number;
   /** SHA-256 of the module's bytes, lowercase hex. */
   moduleHash: string;
+  /** The module's name (name section), or "". */
   moduleName: string;
   /** Outermost first. */
   frames: SnapshotFrame[];
+  /** Every global, imports first. */
   globals: SnapshotGlobal[];
+  /** Every table. */
   tables: SnapshotTable[];
+  /** Every memory. */
   memories: SnapshotMemory[];
+  /** Indices of the dropped data and element segments. */
   dropped: { data: number[]; elem: number[] };
   /** Host (WASI) state as the host wrote it, or null. */
   host: unknown;
@@ -265,7 +290,7 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
   if (
     bytes.length < 8 || !SNAPSHOT_MAGIC.every((b, i) => bytes[i] === b)
   ) fail("not a Godwit snapshot (bad magic bytes)");
-  if (bytes.length < HEADER_SIZE + TRAILER_SIZE) {
+  if (bytes.length < SNAPSHOT_HEADER_SIZE + SNAPSHOT_TRAILER_SIZE) {
     fail(`snapshot is truncated (${bytes.length} bytes)`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -277,7 +302,9 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
   }
   const jsonLen = view.getBigUint64(16, true);
   const blobLen = view.getBigUint64(24, true);
-  const body = BigInt(bytes.length - HEADER_SIZE - TRAILER_SIZE);
+  const body = BigInt(
+    bytes.length - SNAPSHOT_HEADER_SIZE - SNAPSHOT_TRAILER_SIZE,
+  );
   if (jsonLen + blobLen > body) {
     fail(
       `snapshot is truncated: header announces ${
@@ -290,17 +317,17 @@ export function readSnapshot(bytes: Uint8Array): Snapshot {
       `snapshot has ${body - jsonLen - blobLen} unexpected trailing bytes`,
     );
   }
-  const end = bytes.length - TRAILER_SIZE;
+  const end = bytes.length - SNAPSHOT_TRAILER_SIZE;
   if (view.getUint32(end, true) !== crc32(bytes.subarray(0, end))) {
     fail("snapshot is corrupt: checksum mismatch");
   }
-  const jsonEnd = HEADER_SIZE + Number(jsonLen);
+  const jsonEnd = SNAPSHOT_HEADER_SIZE + Number(jsonLen);
   const blob = bytes.subarray(jsonEnd, end);
   let meta: Json;
   try {
     meta = JSON.parse(
       new TextDecoder("utf-8", { fatal: true }).decode(
-        bytes.subarray(HEADER_SIZE, jsonEnd),
+        bytes.subarray(SNAPSHOT_HEADER_SIZE, jsonEnd),
       ),
     );
   } catch (e) {

@@ -28,8 +28,11 @@ import {
 
 /** A migration point: where a frame can be suspended. */
 export interface MigrationPoint {
+  /** Function index (imports counted). */
   func: number;
+  /** Byte offset of the instruction in the module. */
   offset: number;
+  /** Function entry, loop header, call or import call. */
   kind: PointKind;
   /** Operand-stack types saved there, when known (from the validator). */
   stack?: ValType[];

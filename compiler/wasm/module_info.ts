@@ -261,7 +261,8 @@ export function opcodeName(op: number): string {
   return NAMES.get(op) ?? `<unknown opcode 0x${op.toString(16)}>`;
 }
 
-const TYPE_LETTERS: Record<number, string> = {
+/** The letter of each value type in godwit.h's signature strings. */
+export const TYPE_LETTERS: Readonly<Record<ValType, string>> = {
   [ValType.I32]: "i",
   [ValType.I64]: "I",
   [ValType.F32]: "f",

@@ -6,18 +6,7 @@
  * @module
  */
 
-/** Runtime sources cr_test links (no instance.c: it builds instances by hand). */
-const SOURCES = [
-  "checkpoint.c",
-  "snapshot.c",
-  "snapshot_json.c",
-  "snapshot_deflate.c",
-  "exec.c",
-  "trap.c",
-  "memory.c",
-  "table.c",
-  "types.c",
-];
+import { CR_SOURCES, TEST_CFLAGS } from "./sources.ts";
 
 /** The built test program and the directory its snapshots went to. */
 export interface CrTestRun {
@@ -59,15 +48,12 @@ export function crTestRun(): Promise<CrTestRun> {
     });
     const exe = `${dir}/cr_test`;
     const build = await run("cc", [
-      "-Wall",
-      "-Wextra",
-      "-Werror",
-      "-O2",
+      ...TEST_CFLAGS,
       "-g",
       "-o",
       exe,
       `${RUNTIME}tests/cr_test.c`,
-      ...SOURCES.map((s) => RUNTIME + s),
+      ...CR_SOURCES,
       "-lpthread",
     ]);
     if (build.code !== 0) {

@@ -21,17 +21,9 @@
 #include <unistd.h>
 
 #include "../snapshot.h"
+#define RT_TEST_STANDALONE
+#include "rt_test.h"
 
-static int failures;
-#define CHECK(cond, ...)                                              \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      failures++;                                                     \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);            \
-      fprintf(stderr, __VA_ARGS__);                                   \
-      fputc('\n', stderr);                                            \
-    }                                                                 \
-  } while (0)
 
 /* ---- The module (what the compiler would emit) ------------------------- */
 
@@ -339,21 +331,21 @@ static run_result baseline(int32_t n, uint64_t *points) {
   test_instance *t = new_instance(&exec, 1);
   gw_cr_config cfg = {.snapshot_path = path_in_dir("unused.snapshot"),
                       .checkpoint_after = UINT64_MAX, .signal = -1};
-  CHECK(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
+  CHECK_MSG(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
   run_result r = call_run(&exec, t, n, err, sizeof err);
-  CHECK(r.kind == GW_TRAP_NONE, "baseline kind %d", r.kind);
+  CHECK_MSG(r.kind == GW_TRAP_NONE, "baseline kind %d", r.kind);
   baseline_memcrc = gw_crc32(t->mems[0]->base, t->mems[0]->pages * GW_PAGE_SIZE);
   baseline_pages = t->mems[0]->pages;
   baseline_count = t->globals[0].value.i32;
   *points = gw_cr_points_reached(&exec);
-  CHECK(gw_cr_snapshots_written(&exec) == 0, "baseline wrote a snapshot");
+  CHECK_MSG(gw_cr_snapshots_written(&exec) == 0, "baseline wrote a snapshot");
   gw_cr_teardown(&exec);
   /* Without any C/R state at all, the same result. */
   gw_exec plain;
   gw_exec_init(&plain, 100000);
   test_instance *t2 = new_instance(&plain, 1);
   run_result r2 = call_run(&plain, t2, n, err, sizeof err);
-  CHECK(r2.value == r.value && r2.digest == r.digest, "plain run differs");
+  CHECK_MSG(r2.value == r.value && r2.digest == r.digest, "plain run differs");
   free_instance(t);
   free_instance(t2);
   return r;
@@ -366,13 +358,13 @@ static run_result restore_and_finish(const char *path, gw_cr_config *cfg,
   gw_exec exec;
   gw_exec_init(&exec, 100000);
   test_instance *t = new_instance(&exec, 0); /* no segments: all restored */
-  if (cfg) CHECK(gw_cr_setup(&exec, cfg, err, sizeof err) == 0, "%s", err);
+  if (cfg) CHECK_MSG(gw_cr_setup(&exec, cfg, err, sizeof err) == 0, "%s", err);
   run_result r = {.kind = -1};
   if (gw_cr_restore(&exec, &t->inst, path, err, sizeof err) != 0) {
-    CHECK(0, "restore %s: %s", path, err);
+    CHECK_MSG(0, "restore %s: %s", path, err);
   } else {
     r = call_run(&exec, t, n ^ 0x1234, err, sizeof err); /* n: from frame */
-    if (r.kind == GW_CR_ERROR) CHECK(0, "resume: %s", err);
+    if (r.kind == GW_CR_ERROR) CHECK_MSG(0, "resume: %s", err);
   }
   if (written) *written = gw_cr_snapshots_written(&exec);
   gw_cr_teardown(&exec);
@@ -394,14 +386,14 @@ static void test_countdown(int32_t n, run_result base, uint64_t points) {
              (unsigned long long)k);
     gw_cr_config cfg = {.snapshot_path = path_in_dir(name),
                         .checkpoint_after = k, .signal = -1};
-    CHECK(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
+    CHECK_MSG(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
     run_result r = call_run(&exec, t, n, err, sizeof err);
-    CHECK(r.kind == GW_CR_CHECKPOINTED, "k=%llu: kind %d (%s)",
+    CHECK_MSG(r.kind == GW_CR_CHECKPOINTED, "k=%llu: kind %d (%s)",
           (unsigned long long)k, r.kind, err);
     gw_cr_teardown(&exec);
     free_instance(t);
     run_result done = restore_and_finish(path_in_dir(name), NULL, n, NULL);
-    CHECK(done.kind == GW_TRAP_NONE && done.value == base.value &&
+    CHECK_MSG(done.kind == GW_TRAP_NONE && done.value == base.value &&
               done.digest == base.digest,
           "k=%llu: restored run gives %lld/%08x, expected %lld/%08x",
           (unsigned long long)k, (long long)done.value, done.digest,
@@ -422,19 +414,19 @@ static void test_continue_and_chain(int32_t n, run_result base,
   gw_cr_config cfg = {.snapshot_path = path_in_dir("continue.snapshot"),
                       .checkpoint_after = points / 2, .continue_after = 1,
                       .signal = -1};
-  CHECK(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
+  CHECK_MSG(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
   run_result r = call_run(&exec, t, n, err, sizeof err);
-  CHECK(r.kind == GW_TRAP_NONE && r.value == base.value &&
+  CHECK_MSG(r.kind == GW_TRAP_NONE && r.value == base.value &&
             r.digest == base.digest,
         "--continue run differs: kind %d %s", r.kind, err);
-  CHECK(gw_cr_snapshots_written(&exec) == 1, "--continue wrote %llu",
+  CHECK_MSG(gw_cr_snapshots_written(&exec) == 1, "--continue wrote %llu",
         (unsigned long long)gw_cr_snapshots_written(&exec));
   gw_cr_teardown(&exec);
   free_instance(t);
   /* The snapshot written by --continue restores to the same end. */
   run_result done =
       restore_and_finish(path_in_dir("continue.snapshot"), NULL, n, NULL);
-  CHECK(done.value == base.value && done.digest == base.digest,
+  CHECK_MSG(done.value == base.value && done.digest == base.digest,
         "restore of --continue snapshot differs");
   /* Chain: a restored run checkpoints again; that snapshot restores too. */
   gw_cr_config again = {.snapshot_path = path_in_dir("chain2.snapshot"),
@@ -442,10 +434,10 @@ static void test_continue_and_chain(int32_t n, run_result base,
   uint64_t written = 0;
   run_result mid = restore_and_finish(path_in_dir("continue.snapshot"),
                                       &again, n, &written);
-  CHECK(mid.kind == GW_CR_CHECKPOINTED && written == 1,
+  CHECK_MSG(mid.kind == GW_CR_CHECKPOINTED && written == 1,
         "chained checkpoint: kind %d", mid.kind);
   done = restore_and_finish(path_in_dir("chain2.snapshot"), NULL, n, NULL);
-  CHECK(done.value == base.value && done.digest == base.digest,
+  CHECK_MSG(done.value == base.value && done.digest == base.digest,
         "restore of chained snapshot differs");
 }
 
@@ -456,17 +448,17 @@ static void test_signal_and_timer(int32_t n, run_result base) {
   gw_exec_init(&exec, 100000);
   test_instance *t = new_instance(&exec, 1);
   gw_cr_config cfg = {.snapshot_path = path_in_dir("signal.snapshot")};
-  CHECK(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
-  CHECK(exec.cr_request == 0, "flag set before any request");
+  CHECK_MSG(gw_cr_setup(&exec, &cfg, err, sizeof err) == 0, "%s", err);
+  CHECK_MSG(exec.cr_request == 0, "flag set before any request");
   raise(SIGUSR1);
-  CHECK(exec.cr_request != 0, "SIGUSR1 did not set the flag");
+  CHECK_MSG(exec.cr_request != 0, "SIGUSR1 did not set the flag");
   run_result r = call_run(&exec, t, n, err, sizeof err);
-  CHECK(r.kind == GW_CR_CHECKPOINTED, "signal: kind %d", r.kind);
+  CHECK_MSG(r.kind == GW_CR_CHECKPOINTED, "signal: kind %d", r.kind);
   gw_cr_teardown(&exec);
   free_instance(t);
   run_result done =
       restore_and_finish(path_in_dir("signal.snapshot"), NULL, n, NULL);
-  CHECK(done.value == base.value && done.digest == base.digest,
+  CHECK_MSG(done.value == base.value && done.digest == base.digest,
         "signal snapshot restores differently");
 
   /* Timer: many checkpoints with --continue on a long run. */
@@ -478,17 +470,17 @@ static void test_signal_and_timer(int32_t n, run_result base) {
   gw_cr_config tcfg = {.snapshot_path = path_in_dir("timer.snapshot"),
                        .checkpoint_every = 0.005, .continue_after = 1,
                        .signal = -1};
-  CHECK(gw_cr_setup(&exec, &tcfg, err, sizeof err) == 0, "%s", err);
+  CHECK_MSG(gw_cr_setup(&exec, &tcfg, err, sizeof err) == 0, "%s", err);
   r = call_run(&exec, t, long_n, err, sizeof err);
   uint64_t written = gw_cr_snapshots_written(&exec);
-  CHECK(r.kind == GW_TRAP_NONE && r.value == long_base.value &&
+  CHECK_MSG(r.kind == GW_TRAP_NONE && r.value == long_base.value &&
             r.digest == long_base.digest,
         "timer run differs: kind %d %s", r.kind, err);
-  CHECK(written >= 1, "timer wrote %llu snapshots", (unsigned long long)written);
+  CHECK_MSG(written >= 1, "timer wrote %llu snapshots", (unsigned long long)written);
   gw_cr_teardown(&exec);
   free_instance(t);
   done = restore_and_finish(path_in_dir("timer.snapshot"), NULL, long_n, NULL);
-  CHECK(done.value == long_base.value && done.digest == long_base.digest,
+  CHECK_MSG(done.value == long_base.value && done.digest == long_base.digest,
         "timer snapshot restores differently");
   printf("timer %llu snapshots\n", (unsigned long long)written);
 }
@@ -515,8 +507,8 @@ static int try_restore(const uint8_t *bytes, size_t len, char *err,
   gw_exec_init(&exec, 100000);
   test_instance *t = new_instance(&exec, 0);
   int r = gw_cr_restore_bytes(&exec, &t->inst, bytes, len, err, n);
-  if (r == 0) CHECK(exec.cr_mode == GW_CR_REWINDING, "restore did not arm");
-  else CHECK(exec.cr_mode == GW_CR_NORMAL, "failed restore armed rewinding");
+  if (r == 0) CHECK_MSG(exec.cr_mode == GW_CR_REWINDING, "restore did not arm");
+  else CHECK_MSG(exec.cr_mode == GW_CR_NORMAL, "failed restore armed rewinding");
   gw_cr_teardown(&exec);
   free_instance(t);
   return r;
@@ -554,26 +546,26 @@ static void expect_error(const uint8_t *bytes, size_t len, const char *want,
                          const char *label) {
   char err[512] = "";
   int r = try_restore(bytes, len, err, sizeof err);
-  CHECK(r != 0, "%s: restore accepted a bad snapshot", label);
+  CHECK_MSG(r != 0, "%s: restore accepted a bad snapshot", label);
   if (r != 0)
-    CHECK(strstr(err, want) != NULL, "%s: error \"%s\" lacks \"%s\"", label,
+    CHECK_MSG(strstr(err, want) != NULL, "%s: error \"%s\" lacks \"%s\"", label,
           err, want);
 }
 
 static void test_corruption(void) {
   size_t len;
   uint8_t *good = read_all(path_in_dir("countdown-3.snapshot"), &len);
-  CHECK(good != NULL && len > 100, "no snapshot to corrupt");
+  CHECK_MSG(good != NULL && len > 100, "no snapshot to corrupt");
   if (good == NULL) return;
   char err[512];
-  CHECK(try_restore(good, len, err, sizeof err) == 0, "good: %s", err);
+  CHECK_MSG(try_restore(good, len, err, sizeof err) == 0, "good: %s", err);
 
   /* Truncation at many lengths: always a clear error. */
   for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : len / 97 + 1)) {
     char e[512] = "";
     int r = try_restore(good, cut, e, sizeof e);
-    CHECK(r != 0, "truncated to %zu accepted", cut);
-    CHECK(strstr(e, "truncated") || strstr(e, "magic") ||
+    CHECK_MSG(r != 0, "truncated to %zu accepted", cut);
+    CHECK_MSG(strstr(e, "truncated") || strstr(e, "magic") ||
               strstr(e, "checksum"),
           "truncated to %zu: \"%s\"", cut, e);
   }
@@ -585,7 +577,7 @@ static void test_corruption(void) {
     bad[pos] ^= (uint8_t)(1u << (pos % 8));
     char e[512] = "";
     int r = try_restore(bad, len, e, sizeof e);
-    CHECK(r != 0, "bit flip at %zu accepted", pos);
+    CHECK_MSG(r != 0, "bit flip at %zu accepted", pos);
     flips++;
   }
   free(bad);
@@ -620,7 +612,7 @@ static void test_corruption(void) {
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     size_t plen;
     uint8_t *p = patch_json(good, len, cases[i].from, cases[i].to, &plen);
-    CHECK(p != NULL, "case %zu: pattern %s not found", i, cases[i].from);
+    CHECK_MSG(p != NULL, "case %zu: pattern %s not found", i, cases[i].from);
     if (p == NULL) continue;
     expect_error(p, plen, cases[i].want, cases[i].from);
     free(p);
@@ -664,11 +656,11 @@ static void test_deflate(void) {
     }
     uint8_t *z;
     size_t zlen;
-    CHECK(gw_deflate(in, len, &z, &zlen) == 0, "deflate %zu", len);
+    CHECK_MSG(gw_deflate(in, len, &z, &zlen) == 0, "deflate %zu", len);
     uint8_t *back = malloc(len + 1);
-    CHECK(gw_inflate(z, zlen, back, len) == 0 && memcmp(in, back, len) == 0,
+    CHECK_MSG(gw_inflate(z, zlen, back, len) == 0 && memcmp(in, back, len) == 0,
           "round trip of %zu bytes", len);
-    if (len > 0) CHECK(gw_inflate(z, zlen, back, len - 1) != 0, "short out");
+    if (len > 0) CHECK_MSG(gw_inflate(z, zlen, back, len - 1) != 0, "short out");
     free(z);
     free(back);
     free(in);
@@ -704,6 +696,6 @@ int main(int argc, char **argv) {
   test_continue_and_chain(n, base, points);
   test_signal_and_timer(n, base);
   test_corruption();
-  printf("%s (%d failures)\n", failures ? "FAILED" : "ok", failures);
-  return failures ? 1 : 0;
+  printf("%s (%d failures)\n", rt_failures ? "FAILED" : "ok", rt_failures);
+  return rt_failures ? 1 : 0;
 }

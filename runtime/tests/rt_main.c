@@ -12,6 +12,7 @@ static struct {
   void (*fn)(void);
 } tests[MAX_TESTS];
 static int num_tests, failures_in_test;
+int rt_checks;
 
 void rt_register(const char *name, void (*fn)(void)) {
   if (num_tests < MAX_TESTS) {

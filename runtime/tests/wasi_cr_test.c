@@ -31,26 +31,9 @@
 
 #include "../snapshot_internal.h"
 #include "../wasi_internal.h"
+#define RT_TEST_STANDALONE
+#include "rt_test.h"
 
-static int checks, failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-    }                                                                      \
-  } while (0)
-#define CHECK_EQ(a, b)                                                     \
-  do {                                                                     \
-    long long va_ = (long long)(a), vb_ = (long long)(b);                  \
-    checks++;                                                              \
-    if (va_ != vb_) {                                                      \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s == %lld, expected %lld\n", __FILE__, \
-              __LINE__, #a, va_, vb_);                                     \
-    }                                                                      \
-  } while (0)
 
 /* ---- A fake instance whose module has one IMPORT_CALL point ------------- */
 
@@ -633,6 +616,6 @@ int main(int argc, char **argv) {
   test_hostile_state();
   test_stdin();
   test_blocking();
-  printf("%d checks, %d failed\n", checks, failures);
-  return failures ? 1 : 0;
+  printf("%d checks, %d failed\n", rt_checks, rt_failures);
+  return rt_failures ? 1 : 0;
 }

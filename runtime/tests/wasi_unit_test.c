@@ -17,29 +17,12 @@
 #include <unistd.h>
 
 #include "../wasi_internal.h"
+#define RT_TEST_STANDALONE
+#include "rt_test.h"
 
 extern jmp_buf wasi_test_trap_jmp;
 extern int32_t wasi_test_trap_kind;
 
-static int checks, failures;
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-    }                                                                      \
-  } while (0)
-#define CHECK_EQ(a, b)                                                     \
-  do {                                                                     \
-    long long va_ = (long long)(a), vb_ = (long long)(b);                  \
-    checks++;                                                              \
-    if (va_ != vb_) {                                                      \
-      failures++;                                                          \
-      fprintf(stderr, "FAIL %s:%d: %s == %lld, expected %lld\n", __FILE__, \
-              __LINE__, #a, va_, vb_);                                     \
-    }                                                                      \
-  } while (0)
 
 #define PAGES 2
 #define MEM_SIZE (PAGES * 65536)
@@ -918,6 +901,6 @@ int main(int argc, char **argv) {
   gw_wasi_free(w);
   /* stdio host fds belong to the embedder: still open after free. */
   CHECK(fcntl(out_pipe[1], F_GETFD) >= 0);
-  printf("%d checks, %d failed\n", checks, failures);
-  return failures ? 1 : 0;
+  printf("%d checks, %d failed\n", rt_checks, rt_failures);
+  return rt_failures ? 1 : 0;
 }

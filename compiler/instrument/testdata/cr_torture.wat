@@ -1,4 +1,5 @@
-;; Checkpoint/restore torture module (compiler/instrument/checkpoint_test.ts):
+;; Checkpoint/restore torture module (compiler/instrument/checkpoint_test.ts,
+;; through the spec harness's checkpoint injection):
 ;; recursion, nested loops, multi-value blocks and loops, calls inside loops
 ;; with live operand-stack values below the arguments, call_indirect,
 ;; globals, and every value type that codegen supports.
@@ -115,4 +116,15 @@
       (br_if $outer (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
                               (local.get $n))))
     (local.get $s))
+
+  ;; A hash of the memory's first 4 KiB (what the functions above write),
+  ;; so that a test compares memory with another engine.
+  (func (export "mem_hash") (result i64) (local $p i32) (local $h i64)
+    (local.set $h (i64.const 0xcbf29ce484222325))
+    (loop $l
+      (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load (local.get $p)))
+                             (i64.const 0x100000001b3)))
+      (br_if $l (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 8)))
+                          (i32.const 4096))))
+    (local.get $h))
 )

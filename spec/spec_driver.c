@@ -428,19 +428,6 @@ static void print_value(char t, const gw_value *v) {
   }
 }
 
-static char type_letter(uint8_t code) {
-  switch (code) {
-  case GW_I32: return 'i';
-  case GW_I64: return 'I';
-  case GW_F32: return 'f';
-  case GW_F64: return 'F';
-  case GW_V128: return 'v';
-  case GW_FUNCREF: return 'r';
-  case GW_EXTERNREF: return 'e';
-  default: return '?';
-  }
-}
-
 /* ---- Commands ---------------------------------------------------------------- */
 
 static void reply(const char *fmt, const char *arg) {
@@ -562,7 +549,7 @@ static void cmd_get(gw_instance *inst, const char *name, size_t len) {
     return reply("error unknown global export \"%s\"", name);
   }
   printf("ok");
-  print_value(type_letter(ex.u.global->type), &ex.u.global->value);
+  print_value(gw_type_letter(ex.u.global->type), &ex.u.global->value);
   putchar('\n');
   fflush(stdout);
 }
@@ -783,7 +770,7 @@ static state_digest digest_state(const gw_instance *inst) {
   uint64_t h = HASH_SEED;
   for (uint32_t i = 0; i < m->num_globals; i++) {
     uint8_t key[16];
-    value_key(inst, type_letter(inst->globals[i]->type),
+    value_key(inst, gw_type_letter(inst->globals[i]->type),
               &inst->globals[i]->value, key);
     h = hash_bytes(h, key, 16);
   }
