@@ -26,6 +26,8 @@ import {
   InstanceField,
   llvmValueType,
   nativeFunctionType,
+  packResults,
+  unpackResults,
 } from "./abi.ts";
 import type { MigrationHooks, MigrationPointKind } from "./hooks.ts";
 import { translateOperator } from "./translate_operator.ts";
@@ -62,8 +64,6 @@ export interface StackValue {
   type: ValType;
   /** Bit pattern when the value is an f32/f64 constant. */
   floatBits?: bigint;
-  /** For a load's result: its address operands and size (see `drop`). */
-  load?: { addr: llvm.Value; offset: number; size: number };
 }
 
 /** One entry of the control stack. */
@@ -503,11 +503,10 @@ export class FunctionTranslator {
     }
     this.leaveFrame();
     if (values.length === 0) this.b.CreateRetVoid();
-    else if (values.length === 1) this.b.CreateRet(values[0]);
     else {
-      let agg: llvm.Value = llvm.UndefValue.get(this.fn.getReturnType());
-      values.forEach((v, i) => agg = this.b.CreateInsertValue(agg, v, [i]));
-      this.b.CreateRet(agg);
+      this.b.CreateRet(
+        packResults(this.b, this.fn.getReturnType(), frame.results, values),
+      );
     }
     this.reachable = false;
   }
@@ -600,12 +599,9 @@ export class FunctionTranslator {
         target,
         this.popN(type.params.length),
       );
-      if (type.results.length === 1) this.push(call, type.results[0]);
-      else {
-        type.results.forEach((t, i) =>
-          this.push(this.b.CreateExtractValue(call, [i]), t)
-        );
-      }
+      unpackResults(this.b, call, type.results).forEach((v, i) =>
+        this.push(v, type.results[i])
+      );
     }
     this.migrationPoint("after_call", ins);
   }
