@@ -55,17 +55,28 @@ function loadsAndStores(): string {
   // the paths that use it. The asm touches no memory LLVM can see
   // (inaccessiblememonly) and returns, so loads and stores around it are
   // still combined, hoisted and scheduled; "X" leaves the value where it is.
+  // (load_keeping.ts). `_raw` loads are kept by an accumulator instead.
   const keep = (t: string) =>
     `  call void asm "", "X"(${t} %v) inaccessiblememonly nounwind willreturn`;
   for (const [name, mt, rt, ext] of loads) {
-    const load = `  %v = load ${mt}, ${mt}* %q, align 1\n${keep(mt)}`;
-    const body = ext
-      ? `${load}\n  %r = ${ext} ${mt} %v to ${rt}\n  ret ${rt} %r`
-      : `${load}\n  ret ${rt} %v`;
+    for (const suffix of ["", "_raw"]) {
+      const load = `  %v = load ${mt}, ${mt}* %q, align 1` +
+        (suffix ? "" : `\n${keep(mt)}`);
+      const body = ext
+        ? `${load}\n  %r = ${ext} ${mt} %v to ${rt}\n  ret ${rt} %r`
+        : `${load}\n  ret ${rt} %v`;
+      out.push(
+        `define internal ${rt} @gwp_load_${name}${suffix}(i8* %base, i32 %addr, i64 %off) ${ATTRS} {\n${
+          addr.replace("MT", mt)
+        }\n${body}\n}`,
+      );
+    }
+  }
+  for (const t of ["i32", "i64"]) {
     out.push(
-      `define internal ${rt} @gwp_load_${name}(i8* %base, i32 %addr, i64 %off) ${ATTRS} {\n${
-        addr.replace("MT", mt)
-      }\n${body}\n}`,
+      `define internal void @gwp_keep_${t}(${t} %v) ${ATTRS} {\n${
+        keep(t)
+      }\n  ret void\n}`,
     );
   }
   const stores: [string, string, string][] = [

@@ -56,12 +56,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
     fx.push(fx.callFn(name, [fx.inst, ...fx.popN(arity)]), t);
   const load = (name: string, t: ValType) => {
     const addr = fx.pop();
-    const value = fx.callFn(`gwp_load_${name}`, [
-      fx.memoryBase(),
-      addr,
-      constI64(b, BigInt(ins.memOffset ?? 0)),
-    ]);
-    fx.push(value, t);
+    fx.push(fx.load(name, t, addr, ins.memOffset ?? 0), t);
   };
   const store = (name: string) => {
     const v = fx.pop(), addr = fx.pop();

@@ -76,6 +76,20 @@
         (f32.load (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 64)))))
+  ;; Counted loops keep their loads through accumulators (load_keeping.ts):
+  ;; a load on one path of the body, a load before a trapping division.
+  (func (export "acc_if") (param $a i32) (param $c i32) (local $i i32)
+    (loop $l
+      (if (i32.eq (local.get $i) (local.get $c))
+        (then (drop (i32.load (i32.add (local.get $a) (local.get $i))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 16)))))
+  (func (export "acc_div") (param $a i32) (param $z i32) (local $i i32) (local $q i32)
+    (loop $l
+      (drop (i64.load (i32.add (local.get $a) (local.get $i))))
+      (local.set $q (i32.div_u (i32.const 1) (local.get $z)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 16)))))
   ;; An endless loop whose only work is a load: it traps at once.
   (func (export "endless") (param $a i32) (loop $l (drop (i32.load (local.get $a))) (br $l)))
 
@@ -146,6 +160,13 @@
 (assert_return (invoke "scale_unread" (i32.const 0)))
 (assert_trap (invoke "scale_unread" (i32.const 65500)) "out of bounds memory access")
 (assert_trap (invoke "endless" (i32.const 65536)) "out of bounds memory access")
+(assert_return (invoke "acc_if" (i32.const 65530) (i32.const 99)))
+(assert_return (invoke "acc_if" (i32.const 65530) (i32.const 2)))
+(assert_trap (invoke "acc_if" (i32.const 65530) (i32.const 7)) "out of bounds memory access")
+(assert_return (invoke "acc_div" (i32.const 0) (i32.const 1)))
+(assert_trap (invoke "acc_div" (i32.const 0) (i32.const 0)) "integer divide by zero")
+(assert_trap (invoke "acc_div" (i32.const 65536) (i32.const 0)) "out of bounds memory access")
+(assert_trap (invoke "acc_div" (i32.const 65525) (i32.const 1)) "out of bounds memory access")
 
 (assert_trap (invoke "store_after" (i32.const 65536)) "out of bounds memory access")
 (assert_return (invoke "peek" (i32.const 32)) (i32.const 0))
