@@ -374,24 +374,20 @@ export class FunctionTranslator {
 
   /**
    * A load (`gwp_load_<name>`, of Wasm type `t`) whose value stays alive
-   * even if unused: read by an empty asm, or in an accumulating loop OR-ed
-   * into an accumulator (load_keeping.ts).
+   * even if unused: read by an empty asm, or, an integer load in an
+   * accumulating loop, OR-ed into an accumulator (load_keeping.ts).
    */
   load(name: string, t: ValType, addr: llvm.Value, offset: number) {
     const args = [this.memoryBase(), addr, this.b.getInt64(offset)];
-    if (!this.accLoop) return this.callFn(`gwp_load_${name}`, args);
+    if (!this.accLoop || t === ValType.F32 || t === ValType.F64) {
+      return this.callFn(`gwp_load_${name}`, args);
+    }
     const v = this.callFn(`gwp_load_${name}_raw`, args);
     const slots = this.accumulators();
-    const wide = t === ValType.I64 || t === ValType.F64;
+    const wide = t === ValType.I64;
     const ty = wide ? this.types.i64 : this.types.i32;
-    const bits = t === ValType.F32 || t === ValType.F64
-      ? this.b.CreateBitCast(v, ty)
-      : v;
     const slot = wide ? slots.i64 : slots.i32;
-    this.b.CreateStore(
-      this.b.CreateOr(this.b.CreateLoad(ty, slot), bits),
-      slot,
-    );
+    this.b.CreateStore(this.b.CreateOr(this.b.CreateLoad(ty, slot), v), slot);
     return v;
   }
 

@@ -7,12 +7,16 @@
  * Everywhere but in the loops below, `gwp_load_*` reads the value with an
  * empty inline asm right after the load (prelude.ts). An asm is a call to
  * LLVM's loop vectorizer, which then gives up, so in a loop that LLVM may
- * vectorize each load's value is instead OR-ed into an accumulator (an i32
- * and an i64 per function, zero at entry), and the accumulators are read
- * by the asm where the loop is left: a reduction the vectorizer handles,
- * one OR per load (per vector of loads once vectorized). That read must be
- * on every way out of the loop, or LLVM may move a load whose value is dead
- * on a path off that path: the loop must be left only by falling through
+ * vectorize each integer load's value is instead OR-ed into an accumulator
+ * (an i32 and an i64 per function, zero at entry), and the accumulators are
+ * read by the asm where the loop is left: a reduction the vectorizer
+ * handles, one OR per load (per vector of loads once vectorized). Float
+ * loads keep their asm: their ORs cost more than they save (matmul's
+ * kernel, which LLVM does not vectorize anyway, ran 1.25-1.45x slower with
+ * them), and without fast-math LLVM vectorizes no float reduction.
+ *
+ * The accumulators' read must be on every way out of the loop, or LLVM may
+ * move a load whose value is dead on a path off that path: the loop must be left only by falling through
  * its `end` and hold no instruction that traps other than memory accesses
  * (a division by zero after an out-of-bounds load must report the load).
  * Such loops are the innermost call-free counted loops of loop_polls.ts
