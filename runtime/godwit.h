@@ -13,7 +13,9 @@
  *     i32 -> int32_t, i64 -> int64_t, f32 -> float, f64 -> double,
  *     funcref -> gw_funcref *, externref -> void *, v128 -> <2 x i64>;
  *     no result -> void, one result -> that type, several -> an LLVM
- *     literal struct of them (only ever called from generated code);
+ *     literal struct of them in which f32/f64 are their int32_t/int64_t
+ *     bit patterns (x86-64 would return a third float on the x87 stack,
+ *     which quiets signalling NaNs); only ever called from generated code;
  *   - `gw_trampolines[t]`: for type index t, a function that calls native
  *     code of that type with arguments and results in gw_value arrays;
  *   - `gw_func_resume[i]`: the resume clone of defined function i (same

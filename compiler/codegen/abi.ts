@@ -75,14 +75,64 @@ export function llvmValueType(ctx: llvm.LLVMContext, t: ValType): llvm.Type {
   }
 }
 
-/** The native return type: void, the single result, or a literal struct. */
+/**
+ * The native return type: void, the single result, or a literal struct.
+ * In a struct, f32 and f64 results travel as their i32/i64 bit patterns:
+ * x86-64 returns only two floating-point values in XMM registers and a
+ * third on the x87 stack, whose load quiets a signalling NaN (and LLVM
+ * returns a struct too large for the registers through memory, bits intact).
+ */
 export function llvmResultType(
   ctx: llvm.LLVMContext,
   results: readonly ValType[],
 ): llvm.Type {
   if (results.length === 0) return llvm.Type.getVoidTy(ctx);
   if (results.length === 1) return llvmValueType(ctx, results[0]);
-  return llvm.StructType.get(ctx, results.map((t) => llvmValueType(ctx, t)));
+  return llvm.StructType.get(ctx, results.map((t) => multiResultType(ctx, t)));
+}
+
+/** The type of a result of type `t` in a multi-value return struct. */
+function multiResultType(ctx: llvm.LLVMContext, t: ValType): llvm.Type {
+  if (t === ValType.F32) return llvm.Type.getInt32Ty(ctx);
+  if (t === ValType.F64) return llvm.Type.getInt64Ty(ctx);
+  return llvmValueType(ctx, t);
+}
+
+/** The native return value of a function of type `results` (not void). */
+export function packResults(
+  b: llvm.IRBuilder,
+  retType: llvm.Type,
+  results: readonly ValType[],
+  values: readonly llvm.Value[],
+): llvm.Value {
+  if (results.length === 1) return values[0];
+  let agg: llvm.Value = llvm.UndefValue.get(retType);
+  values.forEach((v, i) => {
+    const t = results[i];
+    const bits = t === ValType.F32 || t === ValType.F64
+      ? b.CreateBitCast(v, t === ValType.F32 ? b.getInt32Ty() : b.getInt64Ty())
+      : v;
+    agg = b.CreateInsertValue(agg, bits, [i]);
+  });
+  return agg;
+}
+
+/** The Wasm results of a call that returned `ret` (see {@link packResults}). */
+export function unpackResults(
+  b: llvm.IRBuilder,
+  ret: llvm.Value,
+  results: readonly ValType[],
+): llvm.Value[] {
+  if (results.length === 0) return [];
+  if (results.length === 1) return [ret];
+  return results.map((t, i) => {
+    const v = b.CreateExtractValue(ret, [i]);
+    return t === ValType.F32
+      ? b.CreateBitCast(v, b.getFloatTy())
+      : t === ValType.F64
+      ? b.CreateBitCast(v, b.getDoubleTy())
+      : v;
+  });
 }
 
 /** `RESULT f(i8* inst, PARAMS...)`: the native signature of a Wasm type. */

@@ -8,11 +8,11 @@
  * @module
  */
 import llvm from "npm:llvm-bindings@0.4.2";
-import type {
-  BlockType,
-  FuncType,
-  Instr,
-  Module,
+import {
+  type BlockType,
+  type FuncType,
+  type Instr,
+  type Module,
   ValType,
 } from "../wasm/types.ts";
 import {
@@ -26,8 +26,11 @@ import {
   InstanceField,
   llvmValueType,
   nativeFunctionType,
+  packResults,
+  unpackResults,
 } from "./abi.ts";
 import type { MigrationHooks, MigrationPointKind } from "./hooks.ts";
+import { accumulatingLoops } from "./load_keeping.ts";
 import { translateOperator } from "./translate_operator.ts";
 
 /** Module-wide state shared by every function translation. */
@@ -62,8 +65,6 @@ export interface StackValue {
   type: ValType;
   /** Bit pattern when the value is an f32/f64 constant. */
   floatBits?: bigint;
-  /** For a load's result: its address operands and size (see `drop`). */
-  load?: { addr: llvm.Value; offset: number; size: number };
 }
 
 /** One entry of the control stack. */
@@ -131,6 +132,12 @@ export class FunctionTranslator {
   private depthOnEntry: llvm.Value | undefined;
   /** `inst->exec` as loaded at entry (with C/R it stays in a register). */
   private execOnEntry: llvm.Value | undefined;
+  /** The loops whose loads are kept by accumulators (load_keeping.ts). */
+  private accLoops: ReadonlySet<Instr> = new Set();
+  /** The open loop of `accLoops`, if any (they contain no other loop). */
+  private accLoop: ControlFrame | undefined;
+  /** The i32 and i64 accumulator allocas, zero at entry. */
+  private accSlots: { i32: llvm.Value; i64: llvm.Value } | undefined;
 
   /**
    * Translates function `funcIndex` (imports counted) into its LLVM
@@ -176,6 +183,7 @@ export class FunctionTranslator {
     const type = mc.wasm.types[code.typeIndex];
     for (const t of type.params) this.addLocal(t);
     for (const t of code.locals) this.addLocal(t);
+    this.accLoops = accumulatingLoops(code.body);
     const body = llvm.BasicBlock.Create(this.ctx, "body", this.fn);
     this.b.SetInsertPoint(body);
     type.params.forEach((_, i) =>
@@ -364,6 +372,46 @@ export class FunctionTranslator {
     return this.mem0;
   }
 
+  /**
+   * A load (`gwp_load_<name>`, of Wasm type `t`) whose value stays alive
+   * even if unused: read by an empty asm, or, an integer load in an
+   * accumulating loop, OR-ed into an accumulator (load_keeping.ts).
+   */
+  load(name: string, t: ValType, addr: llvm.Value, offset: number) {
+    const args = [this.memoryBase(), addr, this.b.getInt64(offset)];
+    if (!this.accLoop || t === ValType.F32 || t === ValType.F64) {
+      return this.callFn(`gwp_load_${name}`, args);
+    }
+    const v = this.callFn(`gwp_load_${name}_raw`, args);
+    const slots = this.accumulators();
+    const wide = t === ValType.I64;
+    const ty = wide ? this.types.i64 : this.types.i32;
+    const slot = wide ? slots.i64 : slots.i32;
+    this.b.CreateStore(this.b.CreateOr(this.b.CreateLoad(ty, slot), v), slot);
+    return v;
+  }
+
+  /** The accumulator allocas, made (and zeroed at entry) on first use. */
+  private accumulators(): { i32: llvm.Value; i64: llvm.Value } {
+    if (!this.accSlots) {
+      const eb = this.allocaBuilder;
+      const i32 = eb.CreateAlloca(this.types.i32);
+      const i64 = eb.CreateAlloca(this.types.i64);
+      eb.CreateStore(this.b.getInt32(0), i32);
+      eb.CreateStore(this.b.getInt64(0), i64);
+      this.accSlots = { i32, i64 };
+    }
+    return this.accSlots;
+  }
+
+  /** Where an accumulating loop is left: the asm reads the accumulators. */
+  private keepAccumulators(): void {
+    if (!this.accSlots) return;
+    const { i32, i64 } = this.types;
+    this.callFn("gwp_keep_i32", [this.b.CreateLoad(i32, this.accSlots.i32)]);
+    this.callFn("gwp_keep_i64", [this.b.CreateLoad(i64, this.accSlots.i64)]);
+  }
+
   /** Emits a call to `gw_trap(inst, kind)` and ends the block. */
   trap(kind: number): void {
     this.callFn("gw_trap", [this.inst, this.b.getInt32(kind)]);
@@ -447,6 +495,9 @@ export class FunctionTranslator {
     frame.entryStack ??= this.stack.slice(0, frame.height);
     frame.pointsAtEntry = this.cr?.pointsSoFar ?? 0;
     this.control.push(frame);
+    if (kind === "loop" && this.accLoops.has(this.current!)) {
+      this.accLoop = frame;
+    }
     if (kind === "loop") {
       this.cr?.loop(frame, this.current!);
       this.migrationPoint("loop", this.current!);
@@ -482,13 +533,18 @@ export class FunctionTranslator {
       frame.endReachable = true;
     }
     this.stack.length = frame.height;
+    const accumulated = frame === this.accLoop;
+    if (accumulated) this.accLoop = undefined;
     if (!frame.endReachable) {
+      // An accumulating loop's last instruction falls through.
+      if (accumulated) throw this.error("internal error: loop end unreached");
       frame.endBlock.eraseFromParent();
       this.reachable = false;
       return;
     }
     this.b.SetInsertPoint(frame.endBlock);
     this.reachable = true;
+    if (accumulated) this.keepAccumulators();
     if (this.cr && this.cr.pointsSoFar > frame.pointsAtEntry!) {
       // A point inside: the values below reach the end through allocas.
       const below = this.cr.reloadBelowBlock(this.stack);
@@ -503,11 +559,10 @@ export class FunctionTranslator {
     }
     this.leaveFrame();
     if (values.length === 0) this.b.CreateRetVoid();
-    else if (values.length === 1) this.b.CreateRet(values[0]);
     else {
-      let agg: llvm.Value = llvm.UndefValue.get(this.fn.getReturnType());
-      values.forEach((v, i) => agg = this.b.CreateInsertValue(agg, v, [i]));
-      this.b.CreateRet(agg);
+      this.b.CreateRet(
+        packResults(this.b, this.fn.getReturnType(), frame.results, values),
+      );
     }
     this.reachable = false;
   }
@@ -600,12 +655,9 @@ export class FunctionTranslator {
         target,
         this.popN(type.params.length),
       );
-      if (type.results.length === 1) this.push(call, type.results[0]);
-      else {
-        type.results.forEach((t, i) =>
-          this.push(this.b.CreateExtractValue(call, [i]), t)
-        );
-      }
+      unpackResults(this.b, call, type.results).forEach((v, i) =>
+        this.push(v, type.results[i])
+      );
     }
     this.migrationPoint("after_call", ins);
   }

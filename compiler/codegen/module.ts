@@ -18,6 +18,7 @@ import {
   llvmValueType,
   nativeFunctionType,
   TrapKind,
+  unpackResults,
 } from "./abi.ts";
 import { FunctionTranslator, type ModuleContext } from "./function.ts";
 import { type MigrationHooks, NO_HOOKS } from "./hooks.ts";
@@ -204,12 +205,15 @@ function functionStubsIR(
   tuneCpu: string,
 ): string {
   const valueType = (t: ValType) => irValueType[t] ?? "i8*";
+  // As llvmResultType: in a struct, floats as their bit patterns.
   const resultType = (results: readonly ValType[]) =>
     results.length === 0
       ? "void"
       : results.length === 1
       ? valueType(results[0])
-      : `{ ${results.map(valueType).join(", ")} }`;
+      : `{ ${
+        results.map((t) => valueType(floatBitsType[t] ?? t)).join(", ")
+      } }`;
   const stub = (type: FuncType, symbol: string, attrs: number) =>
     `define internal ${resultType(type.results)} @"${symbol}"(${
       ["i8*", ...type.params.map(valueType)].join(", ")
@@ -232,6 +236,12 @@ const irValueType: Partial<Record<ValType, string>> = {
   [ValType.I64]: "i64",
   [ValType.F32]: "float",
   [ValType.F64]: "double",
+};
+
+/** The integer type a float result travels as in a multi-value struct. */
+const floatBitsType: Partial<Record<ValType, ValType>> = {
+  [ValType.F32]: ValType.I32,
+  [ValType.F64]: ValType.I64,
 };
 
 /** The attribute group number of the stubs (the prelude text uses none). */
@@ -280,12 +290,9 @@ function buildTrampoline(
   const fnType = nativeFunctionType(ctx, type);
   const code = b.CreateBitCast(f.getArg(0), llvm.PointerType.getUnqual(fnType));
   const call = b.CreateCall(fnType, code, [f.getArg(1), ...args]);
-  type.results.forEach((t, k) => {
-    const v = type.results.length === 1
-      ? call
-      : b.CreateExtractValue(call, [k]);
-    b.CreateStore(v, slot(f.getArg(3), k, t));
-  });
+  unpackResults(b, call, type.results).forEach((v, k) =>
+    b.CreateStore(v, slot(f.getArg(3), k, type.results[k]))
+  );
   b.CreateRetVoid();
   return f;
 }

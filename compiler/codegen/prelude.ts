@@ -55,14 +55,34 @@ function loadsAndStores(): string {
   %ea = add i64 %a64, %off
   %p = getelementptr i8, i8* %base, i64 %ea
   %q = bitcast i8* %p to MT*`;
+  // Every load's value is kept by an empty asm that reads it: LLVM must
+  // not delete the load when its result is unused or folded away (an
+  // out-of-bounds load traps through the guard pages), nor sink it into
+  // the paths that use it. The asm touches no memory LLVM can see
+  // (inaccessiblememonly) and returns, so loads and stores around it are
+  // still combined, hoisted and scheduled; "X" leaves the value where it is.
+  // (load_keeping.ts). `_raw` loads are kept by an accumulator instead.
+  const keep = (t: string) =>
+    `  call void asm "", "X"(${t} %v) inaccessiblememonly nounwind willreturn`;
   for (const [name, mt, rt, ext] of loads) {
-    const body = ext
-      ? `  %v = load ${mt}, ${mt}* %q, align 1\n  %r = ${ext} ${mt} %v to ${rt}\n  ret ${rt} %r`
-      : `  %v = load ${mt}, ${mt}* %q, align 1\n  ret ${rt} %v`;
+    for (const suffix of ["", "_raw"]) {
+      const load = `  %v = load ${mt}, ${mt}* %q, align 1` +
+        (suffix ? "" : `\n${keep(mt)}`);
+      const body = ext
+        ? `${load}\n  %r = ${ext} ${mt} %v to ${rt}\n  ret ${rt} %r`
+        : `${load}\n  ret ${rt} %v`;
+      out.push(
+        `define internal ${rt} @gwp_load_${name}${suffix}(i8* %base, i32 %addr, i64 %off) ${ATTRS} {\n${
+          addr.replace("MT", mt)
+        }\n${body}\n}`,
+      );
+    }
+  }
+  for (const t of ["i32", "i64"]) {
     out.push(
-      `define internal ${rt} @gwp_load_${name}(i8* %base, i32 %addr, i64 %off) ${ATTRS} {\n${
-        addr.replace("MT", mt)
-      }\n${body}\n}`,
+      `define internal void @gwp_keep_${t}(${t} %v) ${ATTRS} {\n${
+        keep(t)
+      }\n  ret void\n}`,
     );
   }
   const stores: [string, string, string][] = [
@@ -76,13 +96,6 @@ function loadsAndStores(): string {
     ["i64_16", "i16", "i64"],
     ["i64_32", "i32", "i64"],
   ];
-  out.push(
-    `define internal void @gwp_touch(i8* %base, i32 %addr, i64 %off) ${ATTRS} {
-${addr.replace("MT", "i8")}
-  %v = load volatile i8, i8* %q, align 1
-  ret void
-}`,
-  );
   for (const [name, mt, vt] of stores) {
     const conv = mt === vt
       ? `  %w = bitcast ${vt} %v to ${mt}`

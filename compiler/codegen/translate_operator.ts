@@ -62,19 +62,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
     fx.push(fx.callFn(name, [fx.inst, ...fx.popN(arity)]), t);
   const load = (name: string, t: ValType) => {
     const addr = fx.pop();
-    const value = fx.callFn(`gwp_load_${name}`, [
-      fx.memoryBase(),
-      addr,
-      constI64(b, BigInt(ins.memOffset ?? 0)),
-    ]);
-    const size = Number(
-      /_(8|16|32)/.exec(name)?.[1] ?? (t === I64 || t === F64 ? 64 : 32),
-    ) / 8;
-    fx.stack.push({
-      value,
-      type: t,
-      load: { addr, offset: ins.memOffset ?? 0, size },
-    });
+    fx.push(fx.load(name, t, addr, ins.memOffset ?? 0), t);
   };
   const store = (name: string) => {
     const v = fx.pop(), addr = fx.pop();
@@ -163,20 +151,9 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
     }
 
     // ---- parametric ----
-    case 0x1a: { // drop
-      // LLVM deletes a load whose value is unused, but an out-of-bounds load
-      // must still trap: touch its last byte with a volatile load instead.
-      const dropped = fx.stack.pop()!;
-      if (dropped.load) {
-        const { addr, offset, size } = dropped.load;
-        fx.callFn("gwp_touch", [
-          fx.memoryBase(),
-          addr,
-          constI64(b, BigInt(offset + size - 1)),
-        ]);
-      }
+    case 0x1a: // drop (a load's value is kept by gwp_load_*: prelude.ts)
+      fx.pop();
       return;
-    }
     case 0x1b: // select
     case 0x1c: { // select t
       const c = b.CreateICmpNE(fx.pop(), b.getInt32(0));

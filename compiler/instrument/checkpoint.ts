@@ -45,7 +45,12 @@
  * @module
  */
 import llvm from "npm:llvm-bindings@0.4.2";
-import { CrMode, FuncRefField, InstanceField } from "../codegen/abi.ts";
+import {
+  CrMode,
+  FuncRefField,
+  InstanceField,
+  unpackResults,
+} from "../codegen/abi.ts";
 import type {
   ControlFrame,
   FunctionTranslator,
@@ -225,7 +230,7 @@ export class FunctionCheckpointing {
    * (after a point inside the block they are not the ones from its entry).
    */
   spillBelowBlock(below: readonly StackValue[]): void {
-    this.spill(below, 0, false);
+    this.spill(below, 0);
   }
 
   /** At a block's end: the values below it, reloaded. */
@@ -329,7 +334,7 @@ export class FunctionCheckpointing {
     );
     const merge = this.block("call.cont", false);
 
-    // Normal path (spills first: a touched load must trap before the call).
+    // Normal path.
     this.spill(below, 0);
     this.spill(extra, below.length);
     const r1 = this.emitCall(fnType, target, args, results);
@@ -674,27 +679,11 @@ export class FunctionCheckpointing {
     return slot;
   }
 
-  /**
-   * Stores values into the stack slots from depth `base`. A pending load
-   * result is touched first: once it flows into a phi, a later `drop` can no
-   * longer make its out-of-bounds trap happen.
-   */
-  private spill(
-    values: readonly (TypedValue | StackValue)[],
-    base: number,
-    touch = true,
-  ) {
-    values.forEach((v, k) => {
-      const load = (v as StackValue).load;
-      if (load && touch) {
-        this.fx.callFn("gwp_touch", [
-          this.fx.memoryBase(),
-          load.addr,
-          this.b.getInt64(load.offset + load.size - 1),
-        ]);
-      }
-      this.b.CreateStore(v.value, this.stackSlot(base + k, v.type));
-    });
+  /** Stores values into the stack slots from depth `base`. */
+  private spill(values: readonly (TypedValue | StackValue)[], base: number) {
+    values.forEach((v, k) =>
+      this.b.CreateStore(v.value, this.stackSlot(base + k, v.type))
+    );
   }
 
   /** Loads values of `types` from the stack slots from depth `base`. */
@@ -715,10 +704,9 @@ export class FunctionCheckpointing {
     results: readonly ValType[],
   ): TypedValue[] {
     const call = this.fx.callTarget(fnType, target, args);
-    if (results.length === 1) return [{ value: call, type: results[0] }];
-    return results.map((type, i) => ({
-      type,
-      value: this.b.CreateExtractValue(call, [i]),
+    return unpackResults(this.b, call, results).map((value, i) => ({
+      type: results[i],
+      value,
     }));
   }
 }

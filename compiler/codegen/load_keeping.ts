@@ -1,0 +1,88 @@
+/**
+ * How a load's value is kept alive so that an out-of-bounds load traps even
+ * when its value ends up unused (Godwit relies on guard pages, and LLVM
+ * deletes a load whose value is dead or folded away, or moves it into the
+ * one branch that uses it).
+ *
+ * Everywhere but in the loops below, `gwp_load_*` reads the value with an
+ * empty inline asm right after the load (prelude.ts). An asm is a call to
+ * LLVM's loop vectorizer, which then gives up, so in a loop that LLVM may
+ * vectorize each integer load's value is instead OR-ed into an accumulator
+ * (an i32 and an i64 per function, zero at entry), and the accumulators are
+ * read by the asm where the loop is left: a reduction the vectorizer
+ * handles, one OR per load (per vector of loads once vectorized). Float
+ * loads keep their asm: their ORs cost more than they save (matmul's
+ * kernel, which LLVM does not vectorize anyway, ran 1.25-1.45x slower with
+ * them), and without fast-math LLVM vectorizes no float reduction.
+ *
+ * The accumulators' read must be on every way out of the loop, or LLVM may
+ * move a load whose value is dead on a path off that path: the loop must be left only by falling through
+ * its `end` and hold no instruction that traps other than memory accesses
+ * (a division by zero after an out-of-bounds load must report the load).
+ * Such loops are the innermost call-free counted loops of loop_polls.ts
+ * (the shape LLVM vectorizes) without branches out of the loop or
+ * trapping arithmetic, whose last instruction can fall through.
+ *
+ * @module
+ */
+import type { Instr } from "../wasm/types.ts";
+import { loopsWithoutPoll } from "../instrument/loop_polls.ts";
+
+const BLOCK = 0x02;
+const LOOP = 0x03;
+const IF = 0x04;
+const END = 0x0b;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const BR_TABLE = 0x0e;
+const RETURN = 0x0f;
+const UNREACHABLE = 0x00;
+
+/**
+ * Instructions that trap other than by a memory access: unreachable,
+ * table.get/set, integer division and remainder, float-to-int truncation.
+ */
+function traps(op: number): boolean {
+  return op === UNREACHABLE || op === 0x25 || op === 0x26 ||
+    (op >= 0x6d && op <= 0x70) || (op >= 0x7f && op <= 0x82) ||
+    (op >= 0xa8 && op <= 0xab) || (op >= 0xae && op <= 0xb1);
+}
+
+/** The `loop` instructions of `body` whose loads use the accumulators. */
+export function accumulatingLoops(body: readonly Instr[]): Set<Instr> {
+  const out = new Set<Instr>();
+  for (const start of loopsWithoutPoll(body)) {
+    if (leavesOnlyAtEnd(body, start)) out.add(body[start]);
+  }
+  return out;
+}
+
+/**
+ * Whether the loop at `start` is left only by falling through its `end`
+ * and has no trapping arithmetic.
+ */
+function leavesOnlyAtEnd(body: readonly Instr[], start: number): boolean {
+  let depth = 0;
+  for (let k = start + 1; k < body.length; k++) {
+    const ins = body[k];
+    if (ins.op === BLOCK || ins.op === LOOP || ins.op === IF) depth++;
+    else if (ins.op === END) {
+      if (depth === 0) {
+        const last = body[k - 1].op;
+        return last !== BR && last !== BR_TABLE && last !== RETURN &&
+          last !== UNREACHABLE;
+      }
+      depth--;
+    } else if (ins.op === RETURN || traps(ins.op)) return false;
+    else {
+      const targets = ins.op === BR || ins.op === BR_IF
+        ? [ins.index!]
+        : ins.op === BR_TABLE
+        ? ins.labels!
+        : [];
+      // Label `depth` is the loop itself; anything above it leaves.
+      if (targets.some((t) => t > depth)) return false;
+    }
+  }
+  return false;
+}
