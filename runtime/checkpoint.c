@@ -113,6 +113,12 @@ static void set_bits(gw_exec *exec, uint64_t bits) {
 static void clear_bits(gw_exec *exec, uint64_t bits) {
   __atomic_fetch_and(&exec->cr_request, ~bits, __ATOMIC_SEQ_CST);
 }
+/* The flag as C reads it: atomically, since the timer thread and the
+ * signal handler OR bits in concurrently (generated code's volatile load
+ * is the same single load). */
+static uint64_t request_bits(const gw_exec *exec) {
+  return __atomic_load_n(&exec->cr_request, __ATOMIC_SEQ_CST);
+}
 
 static gw_cr_state *state_of(gw_exec *exec) {
   if (exec->cr == NULL) {
@@ -165,7 +171,7 @@ static void on_checkpoint_signal(int sig) {
   gw_cr_state *st = exec->cr;
   if (st != NULL) {
     set_trigger(st, TRIGGER_SIGNAL);
-    if (st->stats && !(exec->cr_request & REQ_PENDING))
+    if (st->stats && !(request_bits(exec) & REQ_PENDING))
       set_requested_at(st, now_seconds());
   }
   set_bits(exec, REQ_PENDING);
@@ -278,7 +284,7 @@ void gw_cr_teardown(gw_exec *exec) {
   free(st->path);
   free(st);
   exec->cr = NULL;
-  exec->cr_request = 0;
+  __atomic_store_n(&exec->cr_request, 0, __ATOMIC_SEQ_CST);
   exec->cr_mode = GW_CR_NORMAL;
 }
 
@@ -317,8 +323,8 @@ int32_t gw_cr_poll(gw_instance *inst, uint32_t point) {
       point >= inst->module->num_points)
     return 0;
   /* Left over from a rewind that has completed (see gw_cr_resume). */
-  if (exec->cr_request & REQ_ACTIVE) clear_bits(exec, REQ_ACTIVE);
-  if (exec->cr_request & REQ_COUNT) {
+  if (request_bits(exec) & REQ_ACTIVE) clear_bits(exec, REQ_ACTIVE);
+  if (request_bits(exec) & REQ_COUNT) {
     st->count++;
     if (st->count >= st->cfg.checkpoint_after) {
       clear_bits(exec, REQ_COUNT);
@@ -328,7 +334,7 @@ int32_t gw_cr_poll(gw_instance *inst, uint32_t point) {
       set_bits(exec, REQ_PENDING);
     }
   }
-  if (!(exec->cr_request & REQ_PENDING)) return 0;
+  if (!(request_bits(exec) & REQ_PENDING)) return 0;
   /* A frame suspended at a call must have a callee frame above it: a
    * request met before a call waits for the callee's entry point. */
   if (inst->module->points[point].kind == GW_POINT_CALL) return 0;
@@ -349,7 +355,7 @@ int gw_cr_abandon_host_call(gw_instance *inst) {
   gw_exec *exec = inst->exec;
   gw_cr_state *st = exec ? exec->cr : NULL;
   if (st == NULL || exec->cr_mode != GW_CR_NORMAL ||
-      !(exec->cr_request & REQ_PENDING))
+      !(request_bits(exec) & REQ_PENDING))
     return 0;
   if (st->import_points == 0)
     st->import_points = has_import_call_points(inst) ? 1 : -1;
@@ -361,7 +367,7 @@ int gw_cr_abandon_host_call(gw_instance *inst) {
 int gw_cr_checkpoint_requested(const gw_instance *inst) {
   const gw_exec *exec = inst->exec;
   return exec != NULL && exec->cr != NULL && exec->cr_mode == GW_CR_NORMAL &&
-         (exec->cr_request & REQ_PENDING) != 0;
+         (request_bits(exec) & REQ_PENDING) != 0;
 }
 
 gw_value *gw_cr_save_frame(gw_instance *inst, uint32_t point) {

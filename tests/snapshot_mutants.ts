@@ -17,7 +17,12 @@
 
 /** One parsed JSON value and its byte span [start, end). */
 export type Node =
-  | { kind: "null" | "bool" | "number" | "string"; start: number; end: number; text: string }
+  | {
+    kind: "null" | "bool" | "number" | "string";
+    start: number;
+    end: number;
+    text: string;
+  }
   | { kind: "array"; start: number; end: number; items: Node[] }
   | {
     kind: "object";
@@ -31,7 +36,9 @@ export function parseWithSpans(bytes: Uint8Array): Node {
   let p = 0;
   const dec = new TextDecoder();
   const ws = () => {
-    while (p < bytes.length && " \n\r\t".includes(String.fromCharCode(bytes[p]))) p++;
+    while (
+      p < bytes.length && " \n\r\t".includes(String.fromCharCode(bytes[p]))
+    ) p++;
   };
   const fail = (msg: string): never => {
     throw new Error(`JSON: ${msg} at byte ${p}`);
@@ -57,7 +64,11 @@ export function parseWithSpans(bytes: Uint8Array): Node {
         if (bytes[p] !== 0x3a) fail("expected ':'");
         p++;
         const v = value();
-        members.push({ key: JSON.parse((k as { text: string }).text), keyStart, value: v });
+        members.push({
+          key: JSON.parse((k as { text: string }).text),
+          keyStart,
+          value: v,
+        });
         ws();
         if (bytes[p] === 0x2c) {
           p++;
@@ -94,12 +105,24 @@ export function parseWithSpans(bytes: Uint8Array): Node {
     }
     if (c === '"') {
       p++;
-      while (p < bytes.length && bytes[p] !== 0x22) p += bytes[p] === 0x5c ? 2 : 1;
+      while (p < bytes.length && bytes[p] !== 0x22) {
+        p += bytes[p] === 0x5c ? 2 : 1;
+      }
       if (p >= bytes.length) fail("unterminated string");
       p++;
-      return { kind: "string", start, end: p, text: dec.decode(bytes.subarray(start, p)) };
+      return {
+        kind: "string",
+        start,
+        end: p,
+        text: dec.decode(bytes.subarray(start, p)),
+      };
     }
-    for (const [word, kind] of [["null", "null"], ["true", "bool"], ["false", "bool"]] as const) {
+    for (
+      const [word, kind] of [["null", "null"], ["true", "bool"], [
+        "false",
+        "bool",
+      ]] as const
+    ) {
       if (dec.decode(bytes.subarray(p, p + word.length)) === word) {
         p += word.length;
         return { kind, start, end: p, text: word };
@@ -107,8 +130,15 @@ export function parseWithSpans(bytes: Uint8Array): Node {
     }
     if (c === "-" || (c >= "0" && c <= "9")) {
       p++;
-      while (p < bytes.length && /[0-9.eE+-]/.test(String.fromCharCode(bytes[p]))) p++;
-      return { kind: "number", start, end: p, text: dec.decode(bytes.subarray(start, p)) };
+      while (
+        p < bytes.length && /[0-9.eE+-]/.test(String.fromCharCode(bytes[p]))
+      ) p++;
+      return {
+        kind: "number",
+        start,
+        end: p,
+        text: dec.decode(bytes.subarray(start, p)),
+      };
     }
     return fail("unexpected character");
   };
@@ -132,10 +162,14 @@ export interface Mutant {
   truncate?: number;
   /** Re-seal the CRC after the edits (default true). */
   reseal?: boolean;
+  /** Time limit in ms, instead of the harness's default. */
+  timeoutMs?: number;
 }
 
 /** Serializes mutants as the harness's stdin records. */
-export function encodeMutants(mutants: { id: number; m: Mutant }[]): Uint8Array {
+export function encodeMutants(
+  mutants: { id: number; m: Mutant }[],
+): Uint8Array {
   const enc = new TextEncoder();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -143,10 +177,16 @@ export function encodeMutants(mutants: { id: number; m: Mutant }[]): Uint8Array 
   for (const { id, m } of mutants) {
     const text = enc.encode(m.splice?.text ?? "");
     const patches = m.patches ?? [];
-    const buf = new Uint8Array(28 + 8 + text.length + 4 + 9 * patches.length + 8);
+    const buf = new Uint8Array(
+      28 + 8 + text.length + 4 + 9 * patches.length + 8,
+    );
     const v = new DataView(buf.buffer);
     v.setUint32(0, id, true);
-    v.setUint32(4, m.reseal === false ? 0 : 1, true);
+    v.setUint32(
+      4,
+      (m.reseal === false ? 0 : 1) | ((m.timeoutMs ?? 0) << 8),
+      true,
+    );
     v.setBigUint64(8, m.splice ? BigInt(m.splice.start) : MAX, true);
     v.setBigUint64(16, m.splice ? BigInt(m.splice.end) : MAX, true);
     v.setUint32(24, m.splice?.repeat ?? 1, true);
@@ -160,7 +200,11 @@ export function encodeMutants(mutants: { id: number; m: Mutant }[]): Uint8Array 
       v.setUint8(at + 8, x);
       at += 9;
     }
-    v.setBigUint64(at, m.truncate === undefined ? MAX : BigInt(m.truncate), true);
+    v.setBigUint64(
+      at,
+      m.truncate === undefined ? MAX : BigInt(m.truncate),
+      true,
+    );
     chunks.push(buf);
     size += buf.length;
   }
@@ -183,8 +227,26 @@ export class Rng {
   }
 }
 
-const WRONG_TYPES = ["null", "true", '"x"', "[]", "{}", "-1", "1.5", "18446744073709551616", "1e400"];
-const VALUE_TYPES = ["i32", "i64", "f32", "f64", "v128", "funcref", "externref"];
+const WRONG_TYPES = [
+  "null",
+  "true",
+  '"x"',
+  "[]",
+  "{}",
+  "-1",
+  "1.5",
+  "18446744073709551616",
+  "1e400",
+];
+const VALUE_TYPES = [
+  "i32",
+  "i64",
+  "f32",
+  "f64",
+  "v128",
+  "funcref",
+  "externref",
+];
 /** A well-formed value of each type, to pair with a type that disagrees. */
 const SAMPLE_VALUES: Record<string, string> = {
   i32: "7",
@@ -233,9 +295,15 @@ function nudges(n: Node): string[] {
 }
 
 /** Span of `items[i]` with one adjacent comma, for deleting it. */
-function deletionSpan(json: Uint8Array, spans: { start: number; end: number }[], i: number) {
+function deletionSpan(
+  json: Uint8Array,
+  spans: { start: number; end: number }[],
+  i: number,
+) {
   if (spans.length === 1) return { start: spans[0].start, end: spans[0].end };
-  if (i + 1 < spans.length) return { start: spans[i].start, end: spans[i + 1].start };
+  if (i + 1 < spans.length) {
+    return { start: spans[i].start, end: spans[i + 1].start };
+  }
   // The last one: from just after the previous item (its comma included).
   let s = spans[i - 1].end;
   while (json[s] !== 0x2c) s++;
@@ -245,7 +313,9 @@ function deletionSpan(json: Uint8Array, spans: { start: number; end: number }[],
 /** Which entries of an array get the per-value mutations: a few, not all. */
 function sampleIndices(len: number, rng: Rng): number[] {
   if (len <= 4) return [...Array(len).keys()];
-  return [...new Set([0, 1, 1 + rng.next(len - 2), len - 1])].sort((a, b) => a - b);
+  return [...new Set([0, 1, 1 + rng.next(len - 2), len - 1])].sort((a, b) =>
+    a - b
+  );
 }
 
 /**
@@ -264,9 +334,14 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
   const root = parseWithSpans(json);
   const rng = new Rng(seed);
   const out: Mutant[] = [];
-  const text = (n: Node) => new TextDecoder().decode(json.subarray(n.start, n.end));
+  const text = (n: Node) =>
+    new TextDecoder().decode(json.subarray(n.start, n.end));
   const replace = (n: Node, t: string, what: string, category: string) =>
-    out.push({ what, category, splice: { start: n.start, end: n.end, text: t, repeat: 1 } });
+    out.push({
+      what,
+      category,
+      splice: { start: n.start, end: n.end, text: t, repeat: 1 },
+    });
   const repeated = new Set<string>();
 
   const walk = (n: Node, path: string, schema: string) => {
@@ -276,7 +351,9 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
       const t = wrong[rng.next(wrong.length)];
       replace(n, t, `${path}: wrong type ${t}`, "wrong type");
     }
-    for (const t of nudges(n)) replace(n, t, `${path}: nudged to ${t}`, "nudged by one");
+    for (const t of nudges(n)) {
+      replace(n, t, `${path}: nudged to ${t}`, "nudged by one");
+    }
     if (n.kind === "array") {
       const sampled = sampleIndices(n.items.length, rng);
       for (const i of sampled) {
@@ -293,14 +370,25 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
         out.push({
           what: `${path}[0]: repeated 100000 times`,
           category: "entry repeated 100,000 times",
-          splice: { start: first.end, end: first.end, text: "," + text(first), repeat: 100000 },
+          // Up to 30 MB of JSON: a few seconds under ASan, more on a
+          // loaded machine; still a refusal, not a hang.
+          timeoutMs: 180_000,
+          splice: {
+            start: first.end,
+            end: first.end,
+            text: "," + text(first),
+            repeat: 100000,
+          },
         });
       }
       for (const i of sampled) {
         walk(n.items[i], `${path}[${i}]`, `${schema}[]`);
       }
     } else if (n.kind === "object") {
-      const spans = n.members.map((m) => ({ start: m.keyStart, end: m.value.end }));
+      const spans = n.members.map((m) => ({
+        start: m.keyStart,
+        end: m.value.end,
+      }));
       n.members.forEach((m, i) => {
         out.push({
           what: `${path}.${m.key}: deleted`,
@@ -314,7 +402,9 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
   walk(root, "$", "$");
 
   const get = (n: Node | undefined, key: string): Node | undefined =>
-    n?.kind === "object" ? n.members.find((m) => m.key === key)?.value : undefined;
+    n?.kind === "object"
+      ? n.members.find((m) => m.key === key)?.value
+      : undefined;
   const frames = get(root, "frames");
   const frameList = frames?.kind === "array" ? frames.items : [];
 
@@ -323,24 +413,45 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
   for (const i of sampleIndices(frameList.length, rng)) {
     const f = frameList[i];
     const off = get(f, "offset"), func = get(f, "func"), kind = get(f, "kind");
-    for (const t of ["0", "1", "4294967295", "4294967296", "18446744073709551615", "18446744073709551616"]) {
-      if (off) replace(off, t, `frames[${i}].offset = ${t}`, "frame not at a point");
+    for (
+      const t of [
+        "0",
+        "1",
+        "4294967295",
+        "4294967296",
+        "18446744073709551615",
+        "18446744073709551616",
+      ]
+    ) {
+      if (off) {
+        replace(off, t, `frames[${i}].offset = ${t}`, "frame not at a point");
+      }
     }
     for (const t of ["0", "1", "2", "3", "4294967295"]) {
-      if (func) replace(func, t, `frames[${i}].func = ${t}`, "frame not at a point");
+      if (func) {
+        replace(func, t, `frames[${i}].func = ${t}`, "frame not at a point");
+      }
     }
-    for (const t of ['"entry"', '"loop"', '"call"', '"import_call"', '"Entry"']) {
-      if (kind && text(kind) !== t) replace(kind, t, `frames[${i}].kind = ${t}`, "frame not at a point");
+    for (
+      const t of ['"entry"', '"loop"', '"call"', '"import_call"', '"Entry"']
+    ) {
+      if (kind && text(kind) !== t) {
+        replace(kind, t, `frames[${i}].kind = ${t}`, "frame not at a point");
+      }
     }
     // Types that disagree with the function: each saved value's type
     // swapped for every other type (with a well-formed value of that type).
     for (const part of ["locals", "stack"]) {
       const vals = get(f, part);
-      if (vals?.kind !== "array") continue;
+      if (vals?.kind !== "array") {
+        continue;
+      }
       for (const k of sampleIndices(vals.items.length, rng)) {
         const own = get(vals.items[k], "type");
         for (const t of VALUE_TYPES) {
-          if (own && text(own) === `"${t}"`) continue;
+          if (own && text(own) === `"${t}"`) {
+            continue;
+          }
           replace(
             vals.items[k],
             `{"type":"${t}","value":${SAMPLE_VALUES[t]}}`,
@@ -355,14 +466,24 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
         out.push({
           what: `frames[${i}].${part}: one value more`,
           category: "type disagrees with the function",
-          splice: { start: last.end, end: last.end, text: "," + text(last), repeat: 1 },
+          splice: {
+            start: last.end,
+            end: last.end,
+            text: "," + text(last),
+            repeat: 1,
+          },
         });
       }
     }
     // Another frame's point in this frame's place.
     if (frameList.length > 1) {
       const j = (i + 1) % frameList.length;
-      replace(f, text(frameList[j]), `frames[${i}] = frames[${j}]`, "frame not at a point");
+      replace(
+        f,
+        text(frameList[j]),
+        `frames[${i}] = frames[${j}]`,
+        "frame not at a point",
+      );
     }
   }
   if (frames && frameList.length > 1) {
@@ -372,22 +493,39 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
     out.push({
       what: "innermost frame twice",
       category: "frame not at a point",
-      splice: { start: last.end, end: last.end, text: "," + text(last), repeat: 1 },
+      splice: {
+        start: last.end,
+        end: last.end,
+        text: "," + text(last),
+        repeat: 1,
+      },
     });
   }
 
   // Memories: above the maximum, ranges overlapping or beyond the size.
   const memories = get(root, "memories");
-  for (const [mi, mem] of (memories?.kind === "array" ? memories.items : []).entries()) {
+  for (
+    const [mi, mem] of (memories?.kind === "array" ? memories.items : [])
+      .entries()
+  ) {
     const pages = get(mem, "pages");
     const max = get(mem, "max");
     if (pages) {
       const maxPages = max?.kind === "number" ? BigInt(max.text) : 65536n;
-      for (const t of [maxPages + 1n, 65536n, 65537n, 1n << 32n, 1n << 48n, 0n]) {
-        replace(pages, String(t), `memories[${mi}].pages = ${t}`, "memory above its maximum");
+      for (
+        const t of [maxPages + 1n, 65536n, 65537n, 1n << 32n, 1n << 48n, 0n]
+      ) {
+        replace(
+          pages,
+          String(t),
+          `memories[${mi}].pages = ${t}`,
+          "memory above its maximum",
+        );
       }
     }
-    if (max) replace(max, "0", `memories[${mi}].max = 0`, "memory above its maximum");
+    if (max) {
+      replace(max, "0", `memories[${mi}].max = 0`, "memory above its maximum");
+    }
     const ranges = get(mem, "ranges");
     if (ranges?.kind !== "array" || ranges.items.length === 0) continue;
     const rs = ranges.items;
@@ -402,21 +540,56 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
       const offset = get(rs[i], "offset"), length = get(rs[i], "length");
       if (i > 0 && page) {
         const prev = get(rs[i - 1], "page")!;
-        replace(page, text(prev), `memories[${mi}].ranges[${i}].page = previous page`, "overlapping ranges");
+        replace(
+          page,
+          text(prev),
+          `memories[${mi}].ranges[${i}].page = previous page`,
+          "overlapping ranges",
+        );
       }
       if (count && pages) {
-        replace(count, text(pages), `memories[${mi}].ranges[${i}].count = all pages`, "overlapping ranges");
+        replace(
+          count,
+          text(pages),
+          `memories[${mi}].ranges[${i}].count = all pages`,
+          "overlapping ranges",
+        );
       }
       if (page && pages) {
-        replace(page, text(pages), `memories[${mi}].ranges[${i}].page = pages`, "overlapping ranges");
+        replace(
+          page,
+          text(pages),
+          `memories[${mi}].ranges[${i}].page = pages`,
+          "overlapping ranges",
+        );
       }
       if (offset && length) {
-        replace(offset, String(blobLen), `memories[${mi}].ranges[${i}].offset = blob end`, "compressed memory corrupted");
-        replace(length, String(blobLen + 1), `memories[${mi}].ranges[${i}].length = blob + 1`, "compressed memory corrupted");
+        replace(
+          offset,
+          String(blobLen),
+          `memories[${mi}].ranges[${i}].offset = blob end`,
+          "compressed memory corrupted",
+        );
+        replace(
+          length,
+          String(blobLen + 1),
+          `memories[${mi}].ranges[${i}].length = blob + 1`,
+          "compressed memory corrupted",
+        );
         if (i > 0) {
           const po = get(rs[i - 1], "offset")!, pl = get(rs[i - 1], "length")!;
-          replace(offset, text(po), `memories[${mi}].ranges[${i}] reads range ${i - 1}'s stream`, "compressed memory corrupted");
-          replace(length, text(pl), `memories[${mi}].ranges[${i}] length of range ${i - 1}`, "compressed memory corrupted");
+          replace(
+            offset,
+            text(po),
+            `memories[${mi}].ranges[${i}] reads range ${i - 1}'s stream`,
+            "compressed memory corrupted",
+          );
+          replace(
+            length,
+            text(pl),
+            `memories[${mi}].ranges[${i}] length of range ${i - 1}`,
+            "compressed memory corrupted",
+          );
         }
       }
     }
@@ -428,34 +601,77 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
     const at = blobAt + rng.next(blobLen);
     const edits: [number, number][] = [[at, 1 << rng.next(8)]];
     if (k % 4 === 3) edits.push([blobAt + rng.next(blobLen), 0xff]);
-    out.push({ what: `blob byte ${at - blobAt} flipped`, category: "compressed memory corrupted", patches: edits });
+    out.push({
+      what: `blob byte ${at - blobAt} flipped`,
+      category: "compressed memory corrupted",
+      patches: edits,
+    });
   }
   for (const at of [0, 1, 2, blobLen - 4, blobLen - 1]) {
     if (at >= 0 && at < blobLen) {
-      out.push({ what: `blob byte ${at} zeroed`, category: "compressed memory corrupted", patches: [[blobAt + at, file[blobAt + at] || 1]] });
+      out.push({
+        what: `blob byte ${at} zeroed`,
+        category: "compressed memory corrupted",
+        patches: [[blobAt + at, file[blobAt + at] || 1]],
+      });
     }
   }
 
   // Header fields (re-sealed): version, flags, lengths.
   for (const at of [8, 12, 16, 19, 23, 24, 31]) {
     for (const x of [1, 0x80, 0xff]) {
-      out.push({ what: `header byte ${at} ^ ${x}`, category: "header", patches: [[at, x]] });
+      out.push({
+        what: `header byte ${at} ^ ${x}`,
+        category: "header",
+        patches: [[at, x]],
+      });
     }
   }
 
   // Truncations, with and without a re-sealed CRC.
   const total = file.length;
-  const cuts = [0, 1, 7, 8, 12, 31, 32, 35, 33 + (jsonLen >> 1), 32 + jsonLen - 1, 32 + jsonLen, 32 + jsonLen + (blobLen >> 1), total - 5, total - 4, total - 1];
+  const cuts = [
+    0,
+    1,
+    7,
+    8,
+    12,
+    31,
+    32,
+    35,
+    33 + (jsonLen >> 1),
+    32 + jsonLen - 1,
+    32 + jsonLen,
+    32 + jsonLen + (blobLen >> 1),
+    total - 5,
+    total - 4,
+    total - 1,
+  ];
   for (let k = 0; k < 20; k++) cuts.push(rng.next(total));
   for (const cut of cuts) {
-    out.push({ what: `truncated to ${cut} bytes`, category: "truncated", truncate: cut, reseal: false });
-    out.push({ what: `truncated to ${cut} bytes, CRC re-sealed`, category: "truncated", truncate: cut, reseal: true });
+    out.push({
+      what: `truncated to ${cut} bytes`,
+      category: "truncated",
+      truncate: cut,
+      reseal: false,
+    });
+    out.push({
+      what: `truncated to ${cut} bytes, CRC re-sealed`,
+      category: "truncated",
+      truncate: cut,
+      reseal: true,
+    });
   }
 
   // Raw bit flips anywhere (the CRC not re-sealed).
   for (let k = 0; k < 150; k++) {
     const at = rng.next(total);
-    out.push({ what: `bit flip at ${at}`, category: "raw bit flip", patches: [[at, 1 << rng.next(8)]], reseal: false });
+    out.push({
+      what: `bit flip at ${at}`,
+      category: "raw bit flip",
+      patches: [[at, 1 << rng.next(8)]],
+      reseal: false,
+    });
   }
   return out;
 }

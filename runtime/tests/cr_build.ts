@@ -6,7 +6,11 @@
  * @module
  */
 
-import { linkSanitized, SANITIZER_ENV, type Sanitizer } from "./sanitized_build.ts";
+import {
+  linkSanitized,
+  type Sanitizer,
+  SANITIZER_ENV,
+} from "./sanitized_build.ts";
 
 /** Runtime sources cr_test links (no instance.c: it builds instances by hand). */
 const SOURCES = [
@@ -68,7 +72,12 @@ export function crTestRun(sanitizer?: Sanitizer): Promise<CrTestRun> {
     });
     const exe = `${dir}/cr_test`;
     if (sanitizer) {
-      await linkSanitized(exe, [`${RUNTIME}tests/cr_test.c`], SOURCES, sanitizer);
+      await linkSanitized(
+        exe,
+        [`${RUNTIME}tests/cr_test.c`],
+        SOURCES,
+        sanitizer,
+      );
       const snapDir = `${dir}/snapshots`;
       await Deno.mkdir(snapDir);
       const r = await run(exe, [snapDir, "300"], {

@@ -16,11 +16,12 @@
  *       in the child runs `prog --restore WORK/mutant.snap [restore
  *       options...]` with stdin and stdout on /dev/null and stderr to a
  *       file; kills it after TIMEOUT_MS. One line per mutant on stdout:
- *         ID exit CODE|signal SIG|timeout STDERR
+ *         ID MS exit CODE|signal SIG|timeout STDERR
+ *       MS is the child's wall time in milliseconds.
  *       STDERR is the child's stderr (first 400 bytes), \n and \\ escaped.
  *
- * A record (little-endian): u32 id, u32 flags (1: re-seal the CRC after
- * the edits), u64 start, u64 end, u32 repeat, u64 text_len, text: the
+ * A record (little-endian): u32 id, u32 flags (bit 0: re-seal the CRC
+ * after the edits; bits 8-31: this mutant's time limit in ms, if not 0), u64 start, u64 end, u32 repeat, u64 text_len, text: the
  * JSON bytes [start, end) are replaced by text repeated `repeat` times
  * (start = end = ~0: the JSON is kept); u32 npatch, npatch * (u64 offset,
  * u8 xor) applied to the whole file after that; u64 truncate (~0: none).
@@ -34,9 +35,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../snapshot.h"
@@ -58,6 +61,15 @@ static uint8_t *read_file(const char *path, size_t *len) {
   fclose(f);
   *len = (size_t)n;
   return buf;
+}
+
+/* Mutant buffers are mapped, not malloc'd: under ASan, freed blocks stay
+ * in its quarantine (up to 256 MB), and a big parent makes every fork
+ * slow. */
+static void *map_buffer(size_t n) {
+  void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? NULL : p;
 }
 
 static int read_exact(void *p, size_t n) {
@@ -182,7 +194,7 @@ static int mutate(int argc, char **argv) {
     uint8_t b8[8];
     if (read_exact(b8, 8) != 0) return 2;
     uint64_t text_len = get_le(b8, 8);
-    uint8_t *text = malloc(text_len + 1);
+    uint8_t *text = map_buffer(text_len + 1);
     if (text == NULL || read_exact(text, text_len) != 0) return 2;
     uint8_t b4[4];
     if (read_exact(b4, 4) != 0) return 2;
@@ -203,7 +215,8 @@ static int mutate(int argc, char **argv) {
     uint64_t new_json = splice ? json_len - (end - start) + text_len * repeat
                                : json_len;
     size_t len = 32 + new_json + blob_len + 4;
-    uint8_t *m = malloc(len);
+    size_t mapped = len;
+    uint8_t *m = map_buffer(mapped);
     if (m == NULL) return 2;
     memcpy(m, base, 32);
     put_le(m + 16, new_json, 8);
@@ -230,8 +243,8 @@ static int mutate(int argc, char **argv) {
       fprintf(stderr, "cannot write %s\n", snap);
       return 2;
     }
-    free(m);
-    free(text);
+    munmap(m, mapped);
+    munmap(text, text_len + 1);
     free(poff);
     free(pxor);
     if (strcmp(seed, "-") != 0) {
@@ -240,6 +253,8 @@ static int mutate(int argc, char **argv) {
     }
 
     fflush(stdout);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     pid_t pid = fork();
     if (pid == 0) {
       int in = open("/dev/null", O_RDWR);
@@ -253,8 +268,9 @@ static int mutate(int argc, char **argv) {
       sigaction(SIGALRM, &sa, NULL);
       exit(gw_program_main(cargc, cargv));
     }
-    struct itimerval t = {.it_value = {.tv_sec = timeout_ms / 1000,
-                                       .tv_usec = timeout_ms % 1000 * 1000}};
+    int limit = flags >> 8 ? (int)(flags >> 8) : timeout_ms;
+    struct itimerval t = {.it_value = {.tv_sec = limit / 1000,
+                                       .tv_usec = limit % 1000 * 1000}};
     setitimer(ITIMER_REAL, &t, NULL);
     int status = 0, timed_out = 0;
     while (waitpid(pid, &status, 0) < 0) {
@@ -264,7 +280,10 @@ static int mutate(int argc, char **argv) {
     }
     struct itimerval off = {0};
     setitimer(ITIMER_REAL, &off, NULL);
-    printf("%u ", id);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("%u %lld ", id,
+           (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
+                       (t1.tv_nsec - t0.tv_nsec) / 1000000));
     if (timed_out) printf("timeout");
     else if (WIFSIGNALED(status)) printf("signal %d", WTERMSIG(status));
     else printf("exit %d", WEXITSTATUS(status));

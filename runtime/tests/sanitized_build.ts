@@ -56,7 +56,8 @@ export const SANITIZER_ENV: Record<string, string> = {
     "halt_on_error=1",
     `exitcode=${SANITIZER_EXIT}`,
   ].join(":"),
-  UBSAN_OPTIONS: `halt_on_error=1:print_stacktrace=1:exitcode=${SANITIZER_EXIT}`,
+  UBSAN_OPTIONS:
+    `halt_on_error=1:print_stacktrace=1:exitcode=${SANITIZER_EXIT}`,
   TSAN_OPTIONS: `halt_on_error=1:exitcode=${SANITIZER_EXIT}`,
 };
 
@@ -91,7 +92,10 @@ async function sha256(parts: (string | Uint8Array)[]): Promise<string> {
     at += c.length + 1;
   }
   const digest = await crypto.subtle.digest("SHA-256", all);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"))
+  return Array.from(
+    new Uint8Array(digest),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
     .join("");
 }
 
