@@ -486,6 +486,24 @@ export function mutantsOf(file: Uint8Array, seed: number): Mutant[] {
       );
     }
   }
+  if (frames && frameList.length > 2) {
+    // A frame in the middle of a recursion repeated: a consistent call
+    // chain, deeper than any call-depth limit of the restore.
+    const mid = frameList[frameList.length >> 1];
+    out.push({
+      what: `frames[${
+        frameList.length >> 1
+      }] (mid-stack) repeated 100000 times`,
+      category: "entry repeated 100,000 times",
+      splice: {
+        start: mid.end,
+        end: mid.end,
+        text: "," + text(mid),
+        repeat: 100000,
+      },
+      timeoutMs: 180_000,
+    });
+  }
   if (frames && frameList.length > 1) {
     const rev = [...frameList].reverse().map(text).join(",");
     replace(frames, `[${rev}]`, "frames reversed", "frame not at a point");
