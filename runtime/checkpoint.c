@@ -37,7 +37,11 @@ typedef struct gw_cr_state {
   gw_cr_host_hooks hooks;
   uint64_t count;     /* points polled while counting */
   uint64_t snapshots; /* snapshots written */
-  volatile sig_atomic_t trigger; /* who set REQ_PENDING (signal/timer) */
+  /* Who set REQ_PENDING (signal/timer), and when (GODWIT_CR_STATS). The
+   * signal handler and the timer thread write them while the Wasm thread
+   * reads them: only through the __atomic builtins (set_trigger,
+   * take_trigger, set_requested_at, requested_time). */
+  int trigger;
   const char *reason;            /* of the checkpoint under way */
   gw_instance *inst;             /* whose frames are being saved */
   /* Unwinding: frames innermost first. After finish: outermost first. */
@@ -55,10 +59,11 @@ typedef struct gw_cr_state {
   pthread_cond_t timer_wake;
   uint64_t timer_epoch; /* bumped (under timer_lock) when a checkpoint ends */
   int import_points;    /* 0 unknown, 1 the module has IMPORT_CALL points, -1 not */
+  int write_failed;     /* the last gw_cr_finish_unwind could not store the file */
   char error[256];
   /* GODWIT_CR_STATS: CLOCK_MONOTONIC seconds of each phase (0: unset). */
   int stats;
-  volatile double requested_at; /* set by the trigger (signal handler too) */
+  double requested_at; /* set by the trigger; 0: unset */
   double point_at;              /* the point that started unwinding */
   double restored_read, restored_decoded; /* restore: file read, loaded */
 } gw_cr_state;
@@ -84,6 +89,21 @@ static int stats_enabled(void) {
   return v != NULL && *v != 0 && strcmp(v, "0") != 0;
 }
 
+static void set_trigger(gw_cr_state *st, int trigger) {
+  __atomic_store_n(&st->trigger, trigger, __ATOMIC_SEQ_CST);
+}
+static int take_trigger(gw_cr_state *st) {
+  return __atomic_exchange_n(&st->trigger, TRIGGER_NONE, __ATOMIC_SEQ_CST);
+}
+static void set_requested_at(gw_cr_state *st, double t) {
+  __atomic_store(&st->requested_at, &t, __ATOMIC_SEQ_CST);
+}
+static double requested_time(gw_cr_state *st) {
+  double t;
+  __atomic_load(&st->requested_at, &t, __ATOMIC_SEQ_CST);
+  return t;
+}
+
 /* The exec a checkpoint signal is for (signals are process-wide). */
 static gw_exec *volatile signal_exec;
 
@@ -92,6 +112,12 @@ static void set_bits(gw_exec *exec, uint64_t bits) {
 }
 static void clear_bits(gw_exec *exec, uint64_t bits) {
   __atomic_fetch_and(&exec->cr_request, ~bits, __ATOMIC_SEQ_CST);
+}
+/* The flag as C reads it: atomically, since the timer thread and the
+ * signal handler OR bits in concurrently (generated code's volatile load
+ * is the same single load). */
+static uint64_t request_bits(const gw_exec *exec) {
+  return __atomic_load_n(&exec->cr_request, __ATOMIC_SEQ_CST);
 }
 
 static gw_cr_state *state_of(gw_exec *exec) {
@@ -144,9 +170,9 @@ static void on_checkpoint_signal(int sig) {
   if (exec == NULL) return;
   gw_cr_state *st = exec->cr;
   if (st != NULL) {
-    st->trigger = TRIGGER_SIGNAL;
-    if (st->stats && !(exec->cr_request & REQ_PENDING))
-      st->requested_at = now_seconds();
+    set_trigger(st, TRIGGER_SIGNAL);
+    if (st->stats && !(request_bits(exec) & REQ_PENDING))
+      set_requested_at(st, now_seconds());
   }
   set_bits(exec, REQ_PENDING);
 }
@@ -171,8 +197,8 @@ static void *timer_main(void *p) {
       r = pthread_cond_timedwait(&st->timer_wake, &st->timer_lock, &next);
     if (st->timer_stop) break;
     if (epoch != st->timer_epoch) continue; /* a checkpoint ended: restart */
-    st->trigger = TRIGGER_TIMER;
-    if (st->stats) st->requested_at = now_seconds();
+    set_trigger(st, TRIGGER_TIMER);
+    if (st->stats) set_requested_at(st, now_seconds());
     set_bits(exec, REQ_PENDING);
     /* Wait for that checkpoint to happen before arming the next one. */
     while (!st->timer_stop && epoch == st->timer_epoch)
@@ -258,7 +284,7 @@ void gw_cr_teardown(gw_exec *exec) {
   free(st->path);
   free(st);
   exec->cr = NULL;
-  exec->cr_request = 0;
+  __atomic_store_n(&exec->cr_request, 0, __ATOMIC_SEQ_CST);
   exec->cr_mode = GW_CR_NORMAL;
 }
 
@@ -277,9 +303,9 @@ uint64_t gw_cr_snapshots_written(const gw_exec *exec) {
 /* Starts unwinding for the pending request: from here on every frame
  * saves itself and returns. */
 static void begin_unwind(gw_exec *exec, gw_cr_state *st, gw_instance *inst) {
-  if (st->trigger == TRIGGER_SIGNAL) st->reason = "signal";
-  else if (st->trigger == TRIGGER_TIMER) st->reason = "timer";
-  st->trigger = TRIGGER_NONE;
+  int trigger = take_trigger(st);
+  if (trigger == TRIGGER_SIGNAL) st->reason = "signal";
+  else if (trigger == TRIGGER_TIMER) st->reason = "timer";
   set_bits(exec, REQ_ACTIVE);
   clear_bits(exec, REQ_PENDING);
   drop_frames(st);
@@ -297,18 +323,18 @@ int32_t gw_cr_poll(gw_instance *inst, uint32_t point) {
       point >= inst->module->num_points)
     return 0;
   /* Left over from a rewind that has completed (see gw_cr_resume). */
-  if (exec->cr_request & REQ_ACTIVE) clear_bits(exec, REQ_ACTIVE);
-  if (exec->cr_request & REQ_COUNT) {
+  if (request_bits(exec) & REQ_ACTIVE) clear_bits(exec, REQ_ACTIVE);
+  if (request_bits(exec) & REQ_COUNT) {
     st->count++;
     if (st->count >= st->cfg.checkpoint_after) {
       clear_bits(exec, REQ_COUNT);
-      st->trigger = TRIGGER_NONE;
+      set_trigger(st, TRIGGER_NONE);
       st->reason = "countdown";
-      if (st->stats) st->requested_at = now_seconds();
+      if (st->stats) set_requested_at(st, now_seconds());
       set_bits(exec, REQ_PENDING);
     }
   }
-  if (!(exec->cr_request & REQ_PENDING)) return 0;
+  if (!(request_bits(exec) & REQ_PENDING)) return 0;
   /* A frame suspended at a call must have a callee frame above it: a
    * request met before a call waits for the callee's entry point. */
   if (inst->module->points[point].kind == GW_POINT_CALL) return 0;
@@ -329,7 +355,7 @@ int gw_cr_abandon_host_call(gw_instance *inst) {
   gw_exec *exec = inst->exec;
   gw_cr_state *st = exec ? exec->cr : NULL;
   if (st == NULL || exec->cr_mode != GW_CR_NORMAL ||
-      !(exec->cr_request & REQ_PENDING))
+      !(request_bits(exec) & REQ_PENDING))
     return 0;
   if (st->import_points == 0)
     st->import_points = has_import_call_points(inst) ? 1 : -1;
@@ -341,7 +367,7 @@ int gw_cr_abandon_host_call(gw_instance *inst) {
 int gw_cr_checkpoint_requested(const gw_instance *inst) {
   const gw_exec *exec = inst->exec;
   return exec != NULL && exec->cr != NULL && exec->cr_mode == GW_CR_NORMAL &&
-         (exec->cr_request & REQ_PENDING) != 0;
+         (request_bits(exec) & REQ_PENDING) != 0;
 }
 
 gw_value *gw_cr_save_frame(gw_instance *inst, uint32_t point) {
@@ -436,13 +462,14 @@ int gw_cr_finish_unwind(gw_exec *exec, gw_instance *inst, char *err,
   double encoded_at = st->stats ? now_seconds() : 0;
   int r = gw_snapshot_write_file(st->path, bytes, len, err, n);
   free(bytes);
+  st->write_failed = r != 0;
   if (r == 0) st->snapshots++;
   if (r == 0 && st->stats) {
     double t = now_seconds();
     /* Without a recorded request (a blocking call gave way), the
      * request is timed from the point. */
     double requested =
-        st->requested_at > 0 ? st->requested_at : st->point_at;
+        requested_time(st) > 0 ? requested_time(st) : st->point_at;
     uint64_t mem = 0;
     for (uint32_t i = 0; i < inst->module->num_memories; i++)
       mem += inst->memories[i]->pages * (uint64_t)GW_PAGE_SIZE;
@@ -455,7 +482,7 @@ int gw_cr_finish_unwind(gw_exec *exec, gw_instance *inst, char *err,
             encoded_at - unwound_at, t - encoded_at, t - requested,
             (unsigned long long)mem, len);
   }
-  st->requested_at = 0;
+  set_requested_at(st, 0);
   if (st->timer_running) {
     pthread_mutex_lock(&st->timer_lock);
     st->timer_epoch++;
@@ -619,7 +646,24 @@ int32_t gw_cr_call(gw_exec *exec, gw_instance *inst, gw_funcref *fn,
       break;
     }
     if (exec->cr_mode != GW_CR_UNWINDING) break;
-    if (gw_cr_finish_unwind(exec, inst, err, n) != 0) {
+    st->write_failed = 0;
+    int finished = gw_cr_finish_unwind(exec, inst, err, n);
+    if (finished != 0 && st->write_failed) {
+      /* The file could not be stored (a full disk, a file-size limit):
+       * the previous snapshot is untouched and the program's state is
+       * still in the saved frames, so it resumes from them, as with
+       * --continue, instead of being lost. */
+      fprintf(stderr,
+              "godwit: error: checkpoint not written: %s; the program "
+              "keeps running\n",
+              err);
+      if (gw_cr_rewind(exec, err, n) != 0) {
+        kind = GW_CR_ERROR;
+        break;
+      }
+      continue;
+    }
+    if (finished != 0) {
       reset_mode(exec, st);
       kind = GW_CR_ERROR;
       break;

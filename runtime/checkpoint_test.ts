@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
 import { crc32 } from "../compiler/snapshot/read.ts";
 import { crModuleBytes, crTestRun } from "./tests/cr_build.ts";
+import { haveSanitizers, SANITIZER_REPORT } from "./tests/sanitized_build.ts";
 
 Deno.test("cr_test: countdown, --continue, chains, signal, timer, corruption", async () => {
   const r = await crTestRun();
@@ -69,3 +70,22 @@ Deno.test("the C inflater reads node:zlib's streams (dynamic and stored blocks)"
     assert.equal(short.code, 1);
   }
 });
+
+for (
+  const [sanitizer, name] of [
+    ["asan", "AddressSanitizer + UndefinedBehaviorSanitizer"],
+    ["tsan", "ThreadSanitizer (signal and timer threads)"],
+  ] as const
+) {
+  Deno.test({
+    name: `cr_test under ${name} is clean`,
+    ignore: !haveSanitizers(), // reason: needs clang-14 and its sanitizer runtimes
+    async fn() {
+      const r = await crTestRun(sanitizer);
+      assert.doesNotMatch(r.stderr, SANITIZER_REPORT, r.stderr);
+      assert.equal(r.code, 0, `cr_test failed:\n${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /^ok \(0 failures\)$/m);
+      assert.match(r.stdout, /^timer \d+ snapshots$/m);
+    },
+  });
+}

@@ -25,6 +25,9 @@
 static __thread gw_exec *current_exec;
 static __thread int on_wasm_stack;
 static __thread int has_alt_stack;
+/* The alternate stack this thread allocated itself, or NULL: one that was
+ * already there (the embedder's, a sanitizer's) is not ours to free. */
+static __thread void *own_alt_stack;
 
 gw_exec *gw_current_exec(void) { return current_exec; }
 
@@ -46,8 +49,12 @@ static void ensure_alt_stack(void) {
   void *mem = malloc(ALT_STACK_SIZE); /* lives as long as the thread */
   if (mem == NULL) return;
   stack_t alt = {.ss_sp = mem, .ss_size = ALT_STACK_SIZE, .ss_flags = 0};
-  if (sigaltstack(&alt, NULL) == 0) has_alt_stack = 1;
-  else free(mem);
+  if (sigaltstack(&alt, NULL) == 0) {
+    has_alt_stack = 1;
+    own_alt_stack = mem;
+  } else {
+    free(mem);
+  }
 }
 
 /* Index of the type whose canonical id is fn's, in fn's instance. */
@@ -108,11 +115,14 @@ static void *wasm_thread_main(void *p) {
   on_wasm_stack = 1;
   a->result = a->fn(a->arg);
   on_wasm_stack = 0;
-  /* Release this thread's alternate stack before the thread goes away. */
+  /* Release this thread's alternate stack before the thread goes away, if
+   * it is the one we allocated. */
   stack_t current;
-  if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE)) {
+  if (own_alt_stack != NULL && sigaltstack(NULL, &current) == 0 &&
+      !(current.ss_flags & SS_DISABLE) && current.ss_sp == own_alt_stack) {
     stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
-    if (sigaltstack(&off, NULL) == 0) free(current.ss_sp);
+    if (sigaltstack(&off, NULL) == 0) free(own_alt_stack);
+    own_alt_stack = NULL;
   }
   has_alt_stack = 0;
   return NULL;

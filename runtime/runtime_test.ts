@@ -7,6 +7,12 @@
 import assert from "node:assert/strict";
 import { type CommandResult, runCommand } from "./tests/command.ts";
 import { dirname, join } from "node:path";
+import {
+  haveSanitizers,
+  linkSanitized,
+  SANITIZER_ENV,
+  SANITIZER_REPORT,
+} from "./tests/sanitized_build.ts";
 import { fileURLToPath } from "node:url";
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
@@ -92,6 +98,42 @@ Deno.test("runtime core C unit tests pass", async () => {
   assert.equal(r.code, 0, `C tests failed:\n${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /^15 tests, 0 failed$/m);
   assert.doesNotMatch(r.stdout, /^FAIL/m);
+});
+
+Deno.test({
+  name: "runtime core C unit tests under ASan + UBSan",
+  ignore: !haveSanitizers(), // reason: needs clang-14 and its sanitizer runtimes
+  async fn() {
+    const exe = join(buildDir, "rt_core_asan");
+    // rt_modules.c stands in for generated code, which is never built with
+    // sanitizers; it is compiled as in the plain test (cc: clang shrinks
+    // its 1 MiB volatile frames, only one byte of which is used, and the
+    // stack-guard test would not overflow).
+    const modules = join(buildDir, "rt_modules_plain.o");
+    const plain = await runCommand("cc", [
+      ...cflags,
+      "-fno-stack-clash-protection",
+      "-c",
+      join(testsDir, "rt_modules.c"),
+      "-o",
+      modules,
+    ]);
+    assert.equal(plain.code, 0, plain.stderr);
+    await linkSanitized(
+      exe,
+      [join(testsDir, "rt_main.c"), join(testsDir, "rt_core_test.c"), modules],
+      coreSources.map((s) => s.split("/").pop()!),
+      "asan",
+      ["-fno-stack-clash-protection"],
+    );
+    const r = await runCommand(exe, [], {
+      env: { ...SANITIZER_ENV, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+      clearEnv: true,
+    });
+    assert.doesNotMatch(r.stderr, SANITIZER_REPORT, r.stderr);
+    assert.equal(r.code, 0, `C tests failed:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^15 tests, 0 failed$/m);
+  },
 });
 
 const programs = [

@@ -712,6 +712,12 @@ int gw_snapshot_decode(gw_instance *inst, const uint8_t *bytes, size_t len,
   if (gw_json_kind(jframes) != GW_JSON_ARRAY || gw_json_length(jframes) == 0)
     FAIL("snapshot has no frames");
   num_frames = gw_json_length(jframes);
+  /* Each frame is one Wasm call deep: more than the limit could only trap
+   * while rewinding (after the host state was restored). */
+  if (inst->exec != NULL && num_frames > (uint64_t)inst->exec->depth_limit)
+    FAIL("snapshot has %zu frames, more than the call-depth limit %lld "
+         "(--max-call-depth)", num_frames,
+         (long long)inst->exec->depth_limit);
   frames = calloc(num_frames, sizeof *frames);
   if (frames == NULL) FAIL("out of memory");
   for (size_t f = 0; f < num_frames; f++) {

@@ -13,26 +13,36 @@
  * of this repository) and checks every bound, since snapshot files are
  * untrusted input.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "snapshot.h"
 
+/* Every table below is built once, by build_tables() under pthread_once
+ * (tables_ready()): the compressor runs on several threads at once, and a
+ * plain "ready" flag is a data race (a thread could see the flag set before
+ * the table's contents). */
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+static void build_tables(void);
+static void tables_ready(void) { pthread_once(&tables_once, build_tables); }
+
 /* ---- CRC-32 (IEEE 802.3, as zlib's crc32) ------------------------------ */
 
-uint32_t gw_crc32(const uint8_t *p, size_t len) {
-  static uint32_t table[256];
-  static int ready;
-  if (!ready) { /* idempotent: racing threads compute the same table */
-    for (uint32_t i = 0; i < 256; i++) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
-    }
-    ready = 1;
+static uint32_t CRC_TABLE[256];
+
+static void build_crc_table(void) {
+  for (uint32_t i = 0; i < 256; i++) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+    CRC_TABLE[i] = c;
   }
+}
+
+uint32_t gw_crc32(const uint8_t *p, size_t len) {
+  tables_ready();
   uint32_t c = 0xffffffffu;
-  for (size_t i = 0; i < len; i++) c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+  for (size_t i = 0; i < len; i++) c = CRC_TABLE[(c ^ p[i]) & 0xff] ^ (c >> 8);
   return c ^ 0xffffffffu;
 }
 
@@ -137,9 +147,7 @@ static uint16_t LEN_SYM[256];
 /* Distance symbol of distance - 1 < 256, and of (distance - 1) >> 7. */
 static uint8_t DIST_SYM_LO[256], DIST_SYM_HI[256];
 
-static void init_tables(void) {
-  static int ready;
-  if (ready) return; /* idempotent: racing threads compute the same */
+static void build_symbol_tables(void) {
   for (int s = 0; s < 29; s++)
     for (int l = LEN_BASE[s]; l < LEN_BASE[s] + (1 << LEN_EXTRA[s]) && l <= 258;
          l++)
@@ -150,7 +158,6 @@ static void init_tables(void) {
       if (d < 256) DIST_SYM_LO[d] = (uint8_t)s;
       else DIST_SYM_HI[d >> 7] = (uint8_t)s;
     }
-  ready = 1;
 }
 
 static inline unsigned dist_sym(unsigned dist) {
@@ -350,18 +357,19 @@ static void write_tokens(bit_writer *w, const block *b, const out_code *lit,
   put_bits(w, lit->code[256], lit->len[256]);
 }
 
+/* The fixed codes (RFC 1951 3.2.6), built by build_tables(). */
+static out_code fixed_lit, fixed_dist;
+
+static void build_fixed_encoders(void) {
+  for (int s = 0; s < 288; s++)
+    fixed_lit.len[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
+  assign_codes(&fixed_lit, 288);
+  for (int s = 0; s < 30; s++) fixed_dist.len[s] = 5;
+  assign_codes(&fixed_dist, 30);
+}
+
 /* Writes one block in its smallest form. */
 static void write_block(bit_writer *w, block *b, const uint8_t *in, int last) {
-  static out_code fixed_lit, fixed_dist;
-  static int fixed_ready;
-  if (!fixed_ready) {
-    for (int s = 0; s < 288; s++)
-      fixed_lit.len[s] = s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8;
-    assign_codes(&fixed_lit, 288);
-    for (int s = 0; s < 30; s++) fixed_dist.len[s] = 5;
-    assign_codes(&fixed_dist, 30);
-    fixed_ready = 1;
-  }
   b->litlen_freq[256] = 1;
   out_code lit, dist, clen;
   build_lengths(&lit, b->litlen_freq, LITLEN_SYMS, 15);
@@ -464,7 +472,7 @@ static inline unsigned match_length(const uint8_t *a, const uint8_t *b,
 }
 
 int gw_deflate(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len) {
-  init_tables();
+  tables_ready();
   /* A block is at most its stored form: its bytes plus 5 bytes of header
    * and padding. */
   size_t cap = len + 16 * (len / BLOCK_INPUT + 2) + 16;
@@ -649,22 +657,23 @@ static int inflate_stored(inflate_state *s) {
   return 0;
 }
 
+/* The fixed codes' decoding tables (built by build_tables()). */
+static huffman FIXED_LENCODE, FIXED_DISTCODE;
+
+static void build_fixed_decoders(void) {
+  int16_t lengths[288];
+  int i = 0;
+  for (; i < 144; i++) lengths[i] = 8;
+  for (; i < 256; i++) lengths[i] = 9;
+  for (; i < 280; i++) lengths[i] = 7;
+  for (; i < 288; i++) lengths[i] = 8;
+  build_huffman(&FIXED_LENCODE, lengths, 288);
+  for (i = 0; i < 30; i++) lengths[i] = 5;
+  build_huffman(&FIXED_DISTCODE, lengths, 30);
+}
+
 static int inflate_fixed(inflate_state *s) {
-  static huffman lencode, distcode;
-  static int ready;
-  if (!ready) {
-    int16_t lengths[288];
-    int i = 0;
-    for (; i < 144; i++) lengths[i] = 8;
-    for (; i < 256; i++) lengths[i] = 9;
-    for (; i < 280; i++) lengths[i] = 7;
-    for (; i < 288; i++) lengths[i] = 8;
-    build_huffman(&lencode, lengths, 288);
-    for (i = 0; i < 30; i++) lengths[i] = 5;
-    build_huffman(&distcode, lengths, 30);
-    ready = 1;
-  }
-  return inflate_codes(s, &lencode, &distcode);
+  return inflate_codes(s, &FIXED_LENCODE, &FIXED_DISTCODE);
 }
 
 static int inflate_dynamic(inflate_state *s) {
@@ -710,6 +719,7 @@ static int inflate_dynamic(inflate_state *s) {
 }
 
 int gw_inflate(const uint8_t *in, size_t len, uint8_t *out, size_t out_len) {
+  tables_ready();
   if (len < 6) return -1;
   if ((in[0] & 0x0f) != 8 || (in[0] >> 4) > 7 || (in[1] & 0x20) ||
       ((unsigned)in[0] << 8 | in[1]) % 31 != 0)
@@ -732,4 +742,11 @@ int gw_inflate(const uint8_t *in, size_t len, uint8_t *out, size_t out_len) {
   uint32_t check = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 |
                    (uint32_t)c[2] << 8 | c[3];
   return check == adler32(out, out_len) ? 0 : -1;
+}
+
+static void build_tables(void) {
+  build_crc_table();
+  build_symbol_tables();
+  build_fixed_encoders();
+  build_fixed_decoders();
 }

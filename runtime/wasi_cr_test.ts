@@ -16,6 +16,12 @@ import {
   WASI_SOURCES,
 } from "./tests/sources.ts";
 import { dirname, join } from "node:path";
+import {
+  haveSanitizers,
+  linkSanitized,
+  SANITIZER_ENV,
+  SANITIZER_REPORT,
+} from "./tests/sanitized_build.ts";
 import { fileURLToPath } from "node:url";
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
@@ -49,4 +55,35 @@ Deno.test("WASI checkpoint/restore: state round trip, blocking calls give way", 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "WASI checkpoint/restore C tests under ASan + UBSan",
+  ignore: !haveSanitizers(), // reason: needs clang-14 and its sanitizer runtimes
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "gw_wasi_cr_asan_" });
+    try {
+      const exe = join(dir, "wasi_cr_test");
+      await linkSanitized(
+        exe,
+        [join(runtimeDir, "tests", "wasi_cr_test.c")],
+        sources.map((s) => s.split("/").pop()!),
+        "asan",
+      );
+      const scratch = join(dir, "scratch");
+      await Deno.mkdir(scratch);
+      const r = await runCommand(exe, [scratch], {
+        env: {
+          ...SANITIZER_ENV,
+          PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        },
+        clearEnv: true,
+      });
+      assert.doesNotMatch(r.stderr, SANITIZER_REPORT, r.stderr);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^\d+ checks, 0 failed$/m);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

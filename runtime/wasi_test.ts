@@ -11,6 +11,12 @@ import assert from "node:assert/strict";
 import { runCommand } from "./tests/command.ts";
 import { JSON_SOURCE, TEST_CFLAGS, WASI_SOURCES } from "./tests/sources.ts";
 import { dirname, join } from "node:path";
+import {
+  haveSanitizers,
+  linkSanitized,
+  SANITIZER_ENV,
+  SANITIZER_REPORT,
+} from "./tests/sanitized_build.ts";
 import { fileURLToPath } from "node:url";
 
 const runtimeDir = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +69,37 @@ async function makeTree(root: string): Promise<void> {
     await Deno.symlink(target, join(root, "sandbox", name));
   }
 }
+
+Deno.test({
+  name: "WASI C unit tests under ASan + UBSan",
+  ignore: !haveSanitizers(), // reason: needs clang-14 and its sanitizer runtimes
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "gw_wasi_unit_asan_" });
+    try {
+      const exe = join(dir, "wasi_unit_test");
+      await linkSanitized(
+        exe,
+        [join(runtimeDir, "tests", "wasi_unit_test.c"), stubs],
+        wasiSources.map((s) => s.split("/").pop()!),
+        "asan",
+      );
+      const scratch = join(dir, "scratch");
+      await Deno.mkdir(scratch);
+      const r = await runCommand(exe, [scratch], {
+        env: {
+          ...SANITIZER_ENV,
+          PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+        },
+        clearEnv: true,
+      });
+      assert.doesNotMatch(r.stderr, SANITIZER_REPORT, r.stderr);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^\d+ checks, 0 failed$/m);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
 
 Deno.test("WASI C unit tests (fake instance, escapes, poll, resolve)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "gw_wasi_unit_" });

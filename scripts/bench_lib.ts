@@ -180,11 +180,15 @@ export async function compileCached(
   options: {
     /** Checkpoint/restore instrumentation (default true, as compileFile). */
     cr?: boolean;
+    /** `exe` (default) or `obj`: the module's code and descriptor only, to
+     * link with a runtime of one's own (the sanitized test builds). */
+    emit?: "exe" | "obj";
   } = {},
 ): Promise<CachedProgram> {
   fingerprint ??= godwitFingerprint();
   const cr = options.cr ?? true;
-  const variant = cr ? "" : "-nocr";
+  const emit = options.emit ?? "exe";
+  const variant = (cr ? "" : "-nocr") + (emit === "exe" ? "" : `.${emit}`);
   const key = await sha256Hex(
     new TextEncoder().encode(
       `${await fingerprint}:${await sha256Hex(
@@ -204,7 +208,7 @@ export async function compileCached(
   await Deno.mkdir(dir, { recursive: true });
   const temp = `${path}.tmp-${crypto.randomUUID()}`;
   const start = performance.now();
-  await compileFile(wasm, { output: temp, optLevel, cr });
+  await compileFile(wasm, { output: temp, optLevel, cr, emit });
   const compileSeconds = (performance.now() - start) / 1000;
   await Deno.rename(temp, path); // atomic: concurrent runs never see half a file
   return { path, compileSeconds };

@@ -11,7 +11,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 APT_PACKAGES=(
-  llvm-14 llvm-14-dev llvm-14-tools clang-14 lld-14 cmake make g++ python3
+  llvm-14 llvm-14-dev llvm-14-tools clang-14 libclang-rt-14-dev lld-14 cmake make g++ python3
   wasi-libc libclang-rt-14-dev-wasm32 wabt binaryen
   qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   zlib1g-dev libzstd-dev ca-certificates

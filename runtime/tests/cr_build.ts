@@ -7,6 +7,11 @@
  */
 
 import { CR_SOURCES, TEST_CFLAGS } from "./sources.ts";
+import {
+  linkSanitized,
+  type Sanitizer,
+  SANITIZER_ENV,
+} from "./sanitized_build.ts";
 
 /** The built test program and the directory its snapshots went to. */
 export interface CrTestRun {
@@ -20,11 +25,12 @@ export interface CrTestRun {
 }
 
 const RUNTIME = new URL("../", import.meta.url).pathname;
-let cached: Promise<CrTestRun> | undefined;
+const cached = new Map<string, Promise<CrTestRun>>();
 
-async function run(cmd: string, args: string[]) {
+async function run(cmd: string, args: string[], env?: Record<string, string>) {
   const out = await new Deno.Command(cmd, {
     args,
+    env,
     stdout: "piped",
     stderr: "piped",
   })
@@ -37,9 +43,15 @@ async function run(cmd: string, args: string[]) {
   };
 }
 
-/** Compiles cr_test.c (-Wall -Wextra -Werror) and runs it once. */
-export function crTestRun(): Promise<CrTestRun> {
-  cached ??= (async () => {
+/**
+ * Compiles cr_test.c (-Wall -Wextra -Werror; or with clang-14 and a
+ * sanitizer, see sanitized_build.ts) and runs it once per variant.
+ */
+export function crTestRun(sanitizer?: Sanitizer): Promise<CrTestRun> {
+  const key = sanitizer ?? "plain";
+  let p = cached.get(key);
+  if (p) return p;
+  p = (async () => {
     const dir = await Deno.makeTempDir({ prefix: "godwit-cr-" });
     globalThis.addEventListener("unload", () => {
       try {
@@ -47,6 +59,21 @@ export function crTestRun(): Promise<CrTestRun> {
       } catch { /* already gone */ }
     });
     const exe = `${dir}/cr_test`;
+    if (sanitizer) {
+      await linkSanitized(
+        exe,
+        [`${RUNTIME}tests/cr_test.c`],
+        CR_SOURCES.map((s) => s.split("/").pop()!),
+        sanitizer,
+      );
+      const snapDir = `${dir}/snapshots`;
+      await Deno.mkdir(snapDir);
+      const r = await run(exe, [snapDir, "300"], {
+        ...SANITIZER_ENV,
+        PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      });
+      return { exe, dir: snapDir, ...r };
+    }
     const build = await run("cc", [
       ...TEST_CFLAGS,
       "-g",
@@ -64,7 +91,8 @@ export function crTestRun(): Promise<CrTestRun> {
     const r = await run(exe, [snapDir, "300"]);
     return { exe, dir: snapDir, ...r };
   })();
-  return cached;
+  cached.set(key, p);
+  return p;
 }
 
 /** The bytes of runtime/tests/cr_module.wasm. */
