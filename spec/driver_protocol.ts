@@ -16,12 +16,19 @@ import { toWire, type Value } from "./values.ts";
 export interface CrReport {
   /** Migration points the uninterrupted run reached. */
   reached: number;
-  /** Points checkpointed, restored into a fresh instance and compared. */
+  /**
+   * Points checked: by the chained check (every point) when it ran, else by
+   * full runs.
+   */
   checked: number;
-  /** Checked points whose restored run differed (or failed). */
+  /** Checks whose restored run differed (or failed). */
   mismatched: number;
   /** Points that cannot be checkpointed portably. */
   notCheckpointable: number;
+  /** Reached points neither checked nor not checkpointable. */
+  unchecked: number;
+  /** Full-run checks (restore, run to the end, compare). */
+  full: number;
   /** Why (the first such point's reason), or "". */
   notCheckpointableReason: string;
   /** The first mismatch, or "". */
@@ -93,6 +100,10 @@ export interface CrInvokeOptions {
   freshEvery: number;
   /** Snapshot files are `<prefix>-<point>.snap`; "-" for none. */
   freshPrefix: string;
+  /** Run the chained check of every point (`maxPoints` then sizes the full-run sample). */
+  chain: boolean;
+  /** Call-depth limit for this invocation (0: the driver's). */
+  depthLimit: number;
 }
 
 /** Formats a `crinvoke` request: `invoke` with checkpoint injection. */
@@ -116,6 +127,8 @@ export function crInvokeRequest(
     String(Math.round(options.budgetMs)),
     String(options.freshEvery),
     options.freshPrefix,
+    options.chain ? "1" : "0",
+    String(options.depthLimit),
     ...args.map(toWire),
   ].join(" ");
 }
@@ -170,6 +183,8 @@ function parseCrReport(words: string[]): CrReport {
     checked: num("checked"),
     mismatched: num("mismatched"),
     notCheckpointable: num("nocp"),
+    unchecked: num("unchecked"),
+    full: num("full"),
     notCheckpointableReason: unhexName(fields.get("nocp_reason") ?? ""),
     detail: unhexName(fields.get("detail") ?? ""),
     hash: fields.get("hash") ?? "",

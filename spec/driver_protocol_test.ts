@@ -39,8 +39,10 @@ Deno.test("checkpoint injection requests and replies", () => {
       budgetMs: 2000,
       freshEvery: 10,
       freshPrefix: "/tmp/x",
+      chain: true,
+      depthLimit: 3000,
     }),
-    "crinvoke 2 =66 50 0 2000 10 /tmp/x i32:00000005",
+    "crinvoke 2 =66 50 0 2000 10 /tmp/x 1 3000 i32:00000005",
   );
   assert.equal(
     crRestoreRequest(0, "/a.so", "f", "/s.snap", []),
@@ -49,7 +51,8 @@ Deno.test("checkpoint injection requests and replies", () => {
   assert.equal(unhexName(hexName("é x")), "é x");
   assert.deepEqual(
     parseReply(
-      `cr reached=9 checked=4 mismatched=1 nocp=2 fresh=3,7 ` +
+      `cr reached=9 checked=4 mismatched=1 nocp=2 unchecked=3 full=5 ` +
+        `fresh=3,7 ` +
         `hash=00ff nocp_reason=${hexName("why")} detail=${
           hexName("point 3")
         } ; ok i32:00000001`,
@@ -62,6 +65,8 @@ Deno.test("checkpoint injection requests and replies", () => {
         checked: 4,
         mismatched: 1,
         notCheckpointable: 2,
+        unchecked: 3,
+        full: 5,
         notCheckpointableReason: "why",
         detail: "point 3",
         hash: "00ff",

@@ -4,7 +4,7 @@
  *   deno run -A spec/main.ts [--testsuite DIR] [--filter GLOB] [--jobs N]
  *     [--json FILE] [--no-simd] [-O N] [--timeout SECONDS] [--strict-messages]
  *     [--target x86_64|aarch64]
- *     [--cr [--max-points N] [--fresh-every K]]
+ *     [--cr [--full-runs N | --max-points N] [--fresh-every K]]
  *
  * Exits 1 when any assertion failed, 2 on bad usage or a harness error.
  *
@@ -20,7 +20,8 @@ import {
 } from "./report.ts";
 import {
   DEFAULT_FRESH_EVERY,
-  DEFAULT_MAX_POINTS,
+  DEFAULT_FULL_RUNS,
+  EXHAUSTION_DEPTH,
   EXHAUSTION_MAX_POINTS,
   EXHAUSTION_WITHIN,
   runSpec,
@@ -47,18 +48,27 @@ options:
   -h, --help          this text
 
 checkpoint injection:
-  --cr                run each invocation uninterrupted, then, for migration
-                      points it reaches, checkpoint there, restore the snapshot
-                      bytes into a fresh instance, finish, and compare results
-                      or trap, memories, tables and globals with the
-                      uninterrupted run (a difference is a failure; points
-                      that cannot be checkpointed portably, e.g. a stack
-                      spanning several instances or a non-null externref, are
-                      counted as "not checkpointable")
-  --max-points N      check at most N points per invocation, spread evenly
-                      over those reached (default ${DEFAULT_MAX_POINTS};
-                      assert_exhaustion: at most ${EXHAUSTION_MAX_POINTS}, among the first
-                      ${EXHAUSTION_WITHIN})
+  --cr                check every migration point each invocation reaches:
+                      run it uninterrupted (recording where it is at each
+                      point), then the chained check: checkpoint at point 1,
+                      restore the snapshot bytes into another instance, run to
+                      point 2, compare, checkpoint, ... to the end, and compare
+                      results or trap, memories, tables and globals with the
+                      uninterrupted run; plus full-run checks at a sample of
+                      points (restore into a fresh instance, run to the end,
+                      compare; their normal-code snapshot must equal the
+                      chain's). Points that cannot be checkpointed portably
+                      (a stack spanning several instances, a non-null
+                      externref) are counted as "not checkpointable".
+                      assert_exhaustion runs with a call-depth limit of
+                      ${EXHAUSTION_DEPTH}. See docs/proof.md.
+  --full-runs N       full-run checks per invocation, spread evenly, plus up
+                      to N first occurrences of distinct points (default
+                      ${DEFAULT_FULL_RUNS}; assert_exhaustion: ${EXHAUSTION_MAX_POINTS})
+  --max-points N      quick sampling mode instead: no chained check; at most N
+                      points per invocation, spread evenly, each checked by a
+                      full run (assert_exhaustion: at most ${EXHAUSTION_MAX_POINTS}, among
+                      the first ${EXHAUSTION_WITHIN})
   --fresh-every K     every K-th check also restores in a fresh spec_driver
                       process (default ${DEFAULT_FRESH_EVERY}; 0: never)`;
 
@@ -82,6 +92,7 @@ export async function main(args: string[]): Promise<number> {
         quiet: { type: "boolean" },
         cr: { type: "boolean" },
         "max-points": { type: "string" },
+        "full-runs": { type: "string" },
         "fresh-every": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -136,12 +147,19 @@ export async function main(args: string[]): Promise<number> {
       cr: values.cr
         ? {
           maxPoints: int("max-points", values["max-points"], 1, 1_000_000),
+          fullRuns: int("full-runs", values["full-runs"], 0, 1_000_000),
           freshEvery: int("fresh-every", values["fresh-every"], 0, 1_000_000),
         }
         : undefined,
     };
-    if (!values.cr && (values["max-points"] || values["fresh-every"])) {
-      throw new Error("--max-points and --fresh-every need --cr");
+    if (
+      !values.cr &&
+      (values["max-points"] || values["fresh-every"] || values["full-runs"])
+    ) {
+      throw new Error("--max-points, --full-runs and --fresh-every need --cr");
+    }
+    if (values["max-points"] && values["full-runs"]) {
+      throw new Error("--max-points (sampling mode) excludes --full-runs");
     }
     if (options.testsuite && !Deno.statSync(options.testsuite).isDirectory) {
       throw new Error(`${options.testsuite} is not a directory`);

@@ -48,12 +48,20 @@ export interface AssertionRecord {
 export interface CrCounts {
   /** Migration points the uninterrupted run reached. */
   reached: number;
-  /** Points checkpointed, restored into a fresh instance and compared. */
+  /**
+   * Points checked: by the chained check (each point's snapshot restored
+   * into another instance, run to the next point and compared), or, in
+   * sampling mode (`--max-points`), by full runs.
+   */
   checked: number;
-  /** Checked points whose restore did not reproduce the uninterrupted run. */
+  /** Checks that did not reproduce the uninterrupted run. */
   mismatched: number;
   /** Points that cannot be checkpointed portably. */
   notCheckpointable: number;
+  /** Reached points neither checked nor not checkpointable. */
+  unchecked: number;
+  /** Full-run checks (restore, run to the end, compare). */
+  full: number;
   /** Why not (normalized), when notCheckpointable > 0. */
   notCheckpointableReason?: string;
   /** Restores done in a fresh driver process (also counted in checked). */
@@ -62,8 +70,15 @@ export interface CrCounts {
 
 /** Checkpoint injection settings (`deno task spec --cr`). */
 export interface CrContext {
-  /** At most this many points checked per invocation (spread evenly). */
+  /** Chained check of every point; off: sampling mode (full runs only). */
+  chain: boolean;
+  /**
+   * Full-run checks per invocation at most, spread evenly (with the chain,
+   * plus up to as many first occurrences of distinct migration points).
+   */
   maxPoints: number;
+  /** assert_exhaustion invocations run with this call-depth limit (0: the driver's). */
+  exhaustionDepth: number;
   /** The cap for assert_exhaustion invocations (deep recursion). */
   exhaustionPoints: number;
   /** assert_exhaustion: points are sampled among the first this-many. */
@@ -397,8 +412,10 @@ export async function runScript(
         budgetMs: cr.budgetMs,
         freshEvery: m.so ? cr.freshEvery : 0,
         freshPrefix: prefix,
+        chain: cr.chain,
+        depthLimit: exhaustion ? cr.exhaustionDepth : 0,
       }),
-      ctx.timeoutMs * 3 + cr.budgetMs,
+      ctx.timeoutMs * 6 + cr.budgetMs,
     );
     if (!reply.cr) return reply;
     const counts: CrCounts = {
@@ -406,6 +423,8 @@ export async function runScript(
       checked: reply.cr.checked,
       mismatched: reply.cr.mismatched,
       notCheckpointable: reply.cr.notCheckpointable,
+      unchecked: reply.cr.unchecked,
+      full: reply.cr.full,
       fresh: 0,
     };
     if (counts.notCheckpointable > 0) {
@@ -415,8 +434,14 @@ export async function runScript(
     const failures: string[] = [];
     if (reply.cr.mismatched > 0) {
       failures.push(
-        `${reply.cr.mismatched} of ${reply.cr.checked} checkpoints did not ` +
-          `reproduce the uninterrupted run; first: ${reply.cr.detail}`,
+        `${reply.cr.mismatched} checks (of ${reply.cr.reached} points, ` +
+          `${reply.cr.full} full runs) did not reproduce the uninterrupted ` +
+          `run; first: ${reply.cr.detail}`,
+      );
+    }
+    if (cr.chain && reply.cr.unchecked > 0 && reply.cr.mismatched === 0) {
+      failures.push(
+        `${reply.cr.unchecked} of ${reply.cr.reached} points were not checked`,
       );
     }
     for (const point of reply.cr.fresh) {

@@ -50,10 +50,22 @@ export interface SpecOptions {
 /** How an aarch64 spec driver is run on another host: user-mode qemu with the cross sysroot. */
 export const QEMU_AARCH64 = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"];
 
-/** Default cap of checked migration points per invocation (`--max-points`). */
+/** Sampling mode's default cap of checked points per invocation. */
 export const DEFAULT_MAX_POINTS = 50;
-/** Cap for assert_exhaustion invocations, whose recursion is deep. */
+/**
+ * With the chained check: full-run checks per invocation, spread evenly
+ * (plus as many first occurrences of distinct migration points).
+ */
+export const DEFAULT_FULL_RUNS = 10;
+/** Cap of full-run checks for assert_exhaustion invocations, whose recursion is deep. */
 export const EXHAUSTION_MAX_POINTS = 2;
+/**
+ * assert_exhaustion invocations run with this call-depth limit under
+ * `--cr` (the spec leaves the depth of exhaustion to the implementation):
+ * every one of their points is checked, and a snapshot at depth d costs
+ * O(d), so the chained check of a recursion to depth D costs O(D^2).
+ */
+export const EXHAUSTION_DEPTH = 2000;
 /**
  * assert_exhaustion samples among the first this-many points only: a
  * snapshot 100000 frames deep is huge, while a restore near the bottom
@@ -67,8 +79,13 @@ export const DEFAULT_CR_BUDGET_MS = 2000;
 
 /** Checkpoint injection options of {@link runSpec}. */
 export interface CrOptions {
-  /** Points checked per invocation at most, spread evenly; default {@link DEFAULT_MAX_POINTS}. */
+  /**
+   * Sampling mode (no chained check): at most this many points checked per
+   * invocation, spread evenly, each by a full run.
+   */
   maxPoints?: number;
+  /** With the chained check: full-run checks per invocation; default {@link DEFAULT_FULL_RUNS}. */
+  fullRuns?: number;
   /** Every this-many-th check also restores in a fresh process (0: never); default {@link DEFAULT_FRESH_EVERY}. */
   freshEvery?: number;
   /** Per-invocation time budget of the checks in ms; default {@link DEFAULT_CR_BUDGET_MS}. */
@@ -160,11 +177,15 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
   }
   let cr: CrContext | undefined;
   if (options.cr) {
-    const maxPoints = options.cr.maxPoints ?? DEFAULT_MAX_POINTS;
+    const chain = options.cr.maxPoints === undefined;
+    const maxPoints = options.cr.maxPoints ??
+      options.cr.fullRuns ?? DEFAULT_FULL_RUNS;
     cr = {
+      chain,
+      exhaustionDepth: chain ? EXHAUSTION_DEPTH : 0,
       maxPoints,
       exhaustionPoints: Math.min(maxPoints, EXHAUSTION_MAX_POINTS),
-      exhaustionWithin: EXHAUSTION_WITHIN,
+      exhaustionWithin: chain ? 0 : EXHAUSTION_WITHIN,
       budgetMs: options.cr.budgetMs ?? DEFAULT_CR_BUDGET_MS,
       freshEvery: options.cr.freshEvery ?? DEFAULT_FRESH_EVERY,
       tempDir: await Deno.makeTempDir({ prefix: "godwit-spec-cr-" }),
