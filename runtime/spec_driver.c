@@ -1050,8 +1050,88 @@ typedef struct observer_ctx {
   uint64_t trigger_at;  /* request a checkpoint from this point on (0: no) */
   uint64_t diverged_at; /* first point that differs from the trace (0: none) */
   uint32_t repoll;      /* 1 + a loop point resumed at, whose poll runs again */
+  gw_instance *running; /* set: move its memories aside when it unwinds */
   char why[200];
 } observer_ctx;
+
+/*
+ * The chained check hands memory contents from one instance to the next
+ * without the snapshot's zlib streams (compressing and inflating a page at
+ * every point costs about 1 ms a point): when the running instance starts
+ * unwinding, its memories' bases are pointed at a read-only zero mapping
+ * for the snapshot (which then holds no page ranges) and remembered here;
+ * after the restore the restored instance's memories and these trade
+ * reservations (same module, so same size and layout; the restore gave it
+ * the same page counts), so the contents move without a copy. Everything
+ * else goes through the snapshot's bytes; the memory encoding is what the
+ * full-run checks and fresh-process restores exercise.
+ */
+typedef struct memory_stash {
+  gw_instance *inst; /* whose memories these are */
+  uint32_t count;
+  gw_memory *mem[8];
+  uint8_t *base[8]; /* the real reservation (mem[i]->base while stashed) */
+} memory_stash;
+static memory_stash stash;
+static uint8_t *zero_region;
+static size_t zero_len;
+
+/* Puts the real bases back (when the contents were not handed on). */
+static void stash_free(memory_stash *m) {
+  for (uint32_t i = 0; i < m->count; i++) m->mem[i]->base = m->base[i];
+  memset(m, 0, sizeof *m);
+}
+
+static void stash_memories(const gw_instance *inst) {
+  stash_free(&stash);
+  const gw_module_desc *m = inst->module;
+  if (m->num_memories > 8) return; /* then the snapshot carries them */
+  for (uint32_t i = 0; i < m->num_memories; i++) {
+    size_t len = inst->memories[i]->pages * GW_PAGE_SIZE;
+    if (len > zero_len) {
+      if (zero_region) munmap(zero_region, zero_len);
+      zero_len = len > ((size_t)1 << 26) ? len : (size_t)1 << 26;
+      zero_region = mmap(NULL, zero_len, PROT_READ,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (zero_region == MAP_FAILED) abort();
+    }
+  }
+  for (uint32_t i = 0; i < m->num_memories; i++) {
+    gw_memory *mem = inst->memories[i];
+    stash.mem[i] = mem;
+    stash.base[i] = mem->base;
+    mem->base = zero_region;
+  }
+  stash.count = m->num_memories;
+  stash.inst = (gw_instance *)inst;
+}
+
+/* Hands the stashed contents to inst (just restored from the matching
+ * snapshot, so its memories have the stashed sizes); the stashed
+ * memories get inst's old reservations. -1 when the sizes differ. */
+static int unstash_memories(gw_instance *inst, memory_stash *m) {
+  if (m->count == 0) return 0;
+  if (m->count != inst->module->num_memories) return -1;
+  for (uint32_t i = 0; i < m->count; i++) {
+    gw_memory *mem = inst->memories[i];
+    if (mem != m->mem[i] &&
+        (mem->pages != m->mem[i]->pages || mem->reserved != m->mem[i]->reserved))
+      return -1;
+  }
+  for (uint32_t i = 0; i < m->count; i++) {
+    gw_memory *mem = inst->memories[i];
+    /* A shared (imported) memory is the same one: just its base back. */
+    if (mem != m->mem[i]) m->mem[i]->base = mem->base;
+    mem->base = m->base[i];
+  }
+  /* Generated code reads memory 0 through the instance's copy of its base. */
+  if (inst->module->num_memories > 0) {
+    inst->mem0_base = inst->memories[0]->base;
+    m->inst->mem0_base = m->inst->memories[0]->base;
+  }
+  memset(m, 0, sizeof *m);
+  return 0;
+}
 
 static int observe_point(void *user, gw_instance *inst, uint32_t point) {
   observer_ctx *o = user;
@@ -1097,7 +1177,12 @@ static int observe_point(void *user, gw_instance *inst, uint32_t point) {
     }
   }
   if (o->diverged_at) return 1; /* stop the run at once */
-  return o->trigger_at != 0 && o->pos >= o->trigger_at;
+  int request = o->trigger_at != 0 && o->pos >= o->trigger_at;
+  /* A request at an entry or loop point unwinds right here. */
+  if (request && o->running == inst && point < inst->module->num_points &&
+      inst->module->points[point].kind != GW_POINT_CALL)
+    stash_memories(inst);
+  return request;
 }
 
 /* The last snapshot taken (the sink's), owned here. */
@@ -1131,19 +1216,37 @@ static void cr_arm_observed(observer_ctx *o) {
 /* A snapshot's Wasm state, hashed: from the "frames" member to the end of
  * the blob (the header, producer, arch, reason and points_reached and the
  * CRC are not state). 0 when the bytes are not a snapshot. */
+static const uint8_t *find_key(const uint8_t *p, const uint8_t *end,
+                               const char *key) {
+  size_t k = strlen(key);
+  for (; p + k <= end; p++)
+    if (memcmp(p, key, k) == 0) return p;
+  return NULL;
+}
+
+/* A snapshot's Wasm state without memory contents, hashed: its JSON from
+ * "frames" to the end, the memories' page ranges left out (the chained
+ * check moves memory contents by copy, see memory_stash; the header,
+ * producer, arch, reason and points_reached are not state). 0 when the
+ * bytes are not a snapshot. */
 static uint64_t snapshot_digest(const uint8_t *bytes, size_t len) {
   if (len < GW_SNAPSHOT_HEADER_SIZE + GW_SNAPSHOT_TRAILER_SIZE) return 0;
   uint64_t json_len = get_le64(bytes + 16);
-  const uint8_t *json = bytes + GW_SNAPSHOT_HEADER_SIZE;
-  const char *key = "\"frames\"";
-  for (uint64_t i = 0; i + 8 <= json_len; i++)
-    if (memcmp(json + i, key, 8) == 0) {
-      const uint8_t *from = json + i;
-      uint64_t h = hash_bytes(HASH_SEED, from,
-                              (size_t)(bytes + len - 4 - from));
-      return h ? h : 1;
-    }
-  return 0;
+  if (json_len > len - GW_SNAPSHOT_HEADER_SIZE) return 0;
+  const uint8_t *json = bytes + GW_SNAPSHOT_HEADER_SIZE, *end = json + json_len;
+  const uint8_t *frames = find_key(json, end, "\"frames\":");
+  const uint8_t *mems = frames ? find_key(frames, end, "\"memories\":") : NULL;
+  const uint8_t *dropped = mems ? find_key(mems, end, "\"dropped\":") : NULL;
+  if (!dropped) return 0;
+  uint64_t h = hash_bytes(HASH_SEED, frames, (size_t)(mems - frames));
+  /* Each memory's size, not its ranges. */
+  for (const uint8_t *p = mems; (p = find_key(p, dropped, "\"pages\":")); p++) {
+    const uint8_t *q = p + 8;
+    while (q < dropped && *q >= '0' && *q <= '9') q++;
+    h = hash_bytes(h, p, (size_t)(q - p));
+  }
+  h = hash_bytes(h, dropped, (size_t)(end - dropped));
+  return h ? h : 1;
 }
 
 /* Instantiates rec's module again, linked like the original, start not
@@ -1216,19 +1319,23 @@ static void run_chain(load_record *rec, gw_instance *target,
   cr_arm_observed(&obs);
   uint8_t *good = NULL; /* the last snapshot that continued the chain */
   size_t good_len = 0;
+  memory_stash good_mem = {0}; /* its memories (see memory_stash) */
   uint64_t good_pos = 0;
   int next_inst = 0;
-  uint64_t trigger = 1;
+  uint64_t trigger = 1; /* request from this point on; 0: none (the end) */
   for (;;) {
-    /* One segment: from the start or from `good`, with a request at
-     * `trigger`. */
+    /* One segment: from the start or from `good`, requesting a checkpoint
+     * at `trigger`. */
     gw_instance *running;
     obs.trigger_at = trigger;
     obs.pos = good_pos;
+    obs.diverged_at = 0;
+    stash_free(&stash);
     int32_t kind;
     if (!good) {
       image_apply(before);
       running = target;
+      obs.running = running;
       kind = gw_cr_call(&driver_exec, target, c->fn, c->params, results, err,
                         sizeof err);
     } else {
@@ -1247,6 +1354,10 @@ static void run_chain(load_record *rec, gw_instance *target,
       int rc = gw_cr_restore_bytes(&driver_exec, running, bytes, good_len,
                                    inner, sizeof inner);
       free(copy);
+      if (rc == 0 && unstash_memories(running, &good_mem) != 0) {
+        rc = -1;
+        snprintf(inner, sizeof inner, "memory sizes differ from the snapshot's");
+      }
       if (rc != 0) {
         r->mismatched++;
         snprintf(r->detail, sizeof r->detail,
@@ -1255,18 +1366,19 @@ static void run_chain(load_record *rec, gw_instance *target,
         r->unchecked += n - good_pos;
         break;
       }
+      obs.running = running;
       obs.repoll = repoll_after(running, trace, good_pos);
       kind = gw_cr_call(&driver_exec, running, c->fn, c->params, results, err,
                         sizeof err);
     }
     uint64_t at = obs.pos;
+    size_t unused;
     if (obs.diverged_at) {
       r->mismatched++;
       snprintf(r->detail, sizeof r->detail,
                "chained check, resumed from point %" PRIu64 ": %s", good_pos,
                obs.why);
       r->unchecked += n > good_pos ? n - good_pos : 0;
-      size_t unused;
       free(take_snapshot(&unused));
       break;
     }
@@ -1287,63 +1399,35 @@ static void run_chain(load_record *rec, gw_instance *target,
       good = bytes;
       good_len = len;
       good_pos = at;
+      stash_free(&good_mem);
+      good_mem = stash; /* moved */
+      memset(&stash, 0, sizeof stash);
       trigger = at + 1;
       continue;
     }
-    if (kind == GW_CR_ERROR) {
-      size_t unused;
+    if (kind == GW_CR_ERROR && trigger != 0 && at >= trigger &&
+        is_portability_limit(err)) {
+      /* Not portable from `trigger` to `at`: again from the start (the
+       * last good snapshot's memories were handed on), requesting one
+       * point later (none after the last). */
       free(take_snapshot(&unused));
-      if (is_portability_limit(err) && at >= trigger) {
-        /* Not portable from `trigger` to `at`: retry with a later request. */
-        chain_nocp(r, at - trigger + 1, err);
-        trigger = at + 1;
-        if (trigger > n) {
-          /* Nothing left to request: finish from the last good point. */
-          trigger = 0;
-        }
-        if (trigger == 0) {
-          obs.trigger_at = 0;
-          /* Run the rest once more without a request, to compare the end. */
-          int32_t k2;
-          if (!good) {
-            image_apply(before);
-            running = target;
-            obs.pos = 0;
-            k2 = gw_cr_call(&driver_exec, target, c->fn, c->params, results,
-                            err, sizeof err);
-          } else {
-            running = insts[next_inst];
-            obs.pos = good_pos;
-            if (gw_cr_restore_bytes(&driver_exec, running, good, good_len, err,
-                                    sizeof err) != 0) {
-              r->mismatched++;
-              snprintf(r->detail, sizeof r->detail,
-                       "chained check: restore failed: %s", err);
-              break;
-            }
-            obs.repoll = repoll_after(running, trace, good_pos);
-            k2 = gw_cr_call(&driver_exec, running, c->fn, c->params, results,
-                            err, sizeof err);
-          }
-          kind = k2;
-          at = obs.pos;
-          if (kind == GW_CR_ERROR || kind == GW_CR_CHECKPOINTED) {
-            r->mismatched++;
-            snprintf(r->detail, sizeof r->detail,
-                     "chained check: the last run failed: %s", err);
-            break;
-          }
-        } else {
-          continue;
-        }
-      } else {
-        r->mismatched++;
-        snprintf(r->detail, sizeof r->detail,
-                 "chained check: checkpoint at point %" PRIu64 " failed: %s",
-                 at, err);
-        r->unchecked += n - good_pos;
-        break;
-      }
+      chain_nocp(r, at - trigger + 1, err);
+      trigger = at + 1 > n ? 0 : at + 1;
+      stash_free(&good_mem);
+      free(good);
+      good = NULL;
+      good_len = 0;
+      good_pos = 0;
+      continue;
+    }
+    if (kind == GW_CR_ERROR || kind == GW_CR_CHECKPOINTED) {
+      free(take_snapshot(&unused));
+      r->mismatched++;
+      snprintf(r->detail, sizeof r->detail,
+               "chained check: checkpoint at point %" PRIu64 " failed: %s",
+               at, err);
+      r->unchecked += n - good_pos;
+      break;
     }
     /* The invocation ended (returned or trapped). */
     if (trigger != 0 && at >= trigger)
@@ -1368,6 +1452,8 @@ static void run_chain(load_record *rec, gw_instance *target,
     break;
   }
   cr_arm(0);
+  stash_free(&stash);
+  stash_free(&good_mem);
   free(good);
   free(results);
   gw_instance_free(insts[0]);
