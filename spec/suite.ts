@@ -65,7 +65,7 @@ export const EXHAUSTION_MAX_POINTS = 2;
  * every one of their points is checked, and a snapshot at depth d costs
  * O(d), so the chained check of a recursion to depth D costs O(D^2).
  */
-export const EXHAUSTION_DEPTH = 2000;
+export const EXHAUSTION_DEPTH = 500;
 /**
  * assert_exhaustion samples among the first this-many points only: a
  * snapshot 100000 frames deep is huge, while a restore near the bottom
@@ -123,11 +123,25 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^(?:${alternatives.join("|")})$`);
 }
 
-/** Lists the .wast files of `dir` matching `filter` (also tried without ".wast"). */
+/** Whether a directory entry is a file or a symlink to one (a suite may be a folder of links). */
+function isFileEntry(dir: string, e: Deno.DirEntry): boolean {
+  if (e.isFile) return true;
+  if (!e.isSymlink) return false;
+  try {
+    return Deno.statSync(`${dir}/${e.name}`).isFile;
+  } catch {
+    return false; // a dangling link
+  }
+}
+
+/**
+ * Lists the .wast files of `dir` (regular files or symlinks to files)
+ * matching `filter` (also tried without ".wast").
+ */
 export function listScripts(dir: string, filter?: string): string[] {
   const re = filter ? globToRegExp(filter) : undefined;
   return [...Deno.readDirSync(dir)]
-    .filter((e) => e.isFile && e.name.endsWith(".wast"))
+    .filter((e) => e.name.endsWith(".wast") && isFileEntry(dir, e))
     .map((e) => e.name)
     .filter((n) => !re || re.test(n) || re.test(n.slice(0, -5)))
     .sort();
