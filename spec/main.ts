@@ -12,6 +12,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { formatFeatureTable } from "./features.ts";
 import {
   crTotals,
   finalLine,
@@ -45,6 +46,9 @@ options:
   --target T          x86_64 (default) or aarch64: build modules and the
                       spec driver for aarch64 and run it under qemu-aarch64
   --quiet             only the final lines (no per-file table)
+  --by-feature        also a table of passed/failed/skipped per 3.0 feature
+                      (tail calls, exception handling, GC, memory64, ...;
+                      files mapped by name and content, spec/features.ts)
   -h, --help          this text
 
 checkpoint injection:
@@ -90,6 +94,7 @@ export async function main(args: string[]): Promise<number> {
         "cache-dir": { type: "string" },
         target: { type: "string" },
         quiet: { type: "boolean" },
+        "by-feature": { type: "boolean" },
         cr: { type: "boolean" },
         "max-points": { type: "string" },
         "full-runs": { type: "string" },
@@ -181,12 +186,28 @@ export async function main(args: string[]): Promise<number> {
           "\n",
       );
     }
+    const byFeature = values["by-feature"]
+      ? `Per feature:\n${formatFeatureTable(result.files)}\n\n`
+      : "";
     if (values.quiet) {
       if (options.cr) console.log(formatCrSummary(crTotals(result.records)));
-      console.log(`time: ${result.seconds.toFixed(1)} s\n${finalLine(result)}`);
-    } else {console.log(
-        formatReport(result.files, result.records, result.seconds),
-      );}
+      console.log(
+        `${byFeature}time: ${result.seconds.toFixed(1)} s\n${
+          finalLine(result)
+        }`,
+      );
+    } else {
+      const report = formatReport(result.files, result.records, result.seconds);
+      // The table goes before the time and final lines.
+      const cut = report.lastIndexOf("\ntime: ");
+      console.log(
+        byFeature
+          ? `${report.slice(0, cut)}\n\n${byFeature.trimEnd()}${
+            report.slice(cut)
+          }`
+          : report,
+      );
+    }
     return result.failed > 0 ? 1 : 0;
   } catch (e) {
     console.error(`spec: error: ${(e as Error).message.split("\n")[0]}`);

@@ -7,6 +7,7 @@
  */
 
 import type { AssertionRecord } from "./runner.ts";
+import type { Feature } from "./features.ts";
 
 /** Pass/fail/skip counts. */
 export interface Counts {
@@ -24,6 +25,8 @@ export interface FileSummary extends Counts {
   file: string;
   /** Set when the file could not be parsed or run at all. */
   error?: string;
+  /** The 3.0 feature the file tests (spec/features.ts). */
+  feature?: Feature;
 }
 
 /** Adds one record to `counts`. */

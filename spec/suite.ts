@@ -15,6 +15,7 @@ import {
 } from "./runner.ts";
 import { count, type FileSummary, isSimdFile, ProgressBar } from "./report.ts";
 import { parseWast } from "./wast.ts";
+import { classifyFeature } from "./features.ts";
 
 /** Options of {@link runSpec}. */
 export interface SpecOptions {
@@ -219,7 +220,9 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     const summary: FileSummary = { file, passed: 0, failed: 0, skipped: 0 };
     let commands;
     try {
-      commands = parseWast(await Deno.readTextFile(`${dir}/${file}`));
+      const text = await Deno.readTextFile(`${dir}/${file}`);
+      summary.feature = classifyFeature(file, text);
+      commands = parseWast(text);
     } catch (e) {
       const r: AssertionRecord = {
         file,
