@@ -1569,6 +1569,7 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
   chain_result ch = {0};
   if (chain && reached > 0)
     run_chain(rec, target, &c, &want, &trace, &before, &ch);
+  started = now_ms(); /* the budget is the full runs' */
   uint64_t checked = ch.checked, mismatched = ch.mismatched, nocp = ch.nocp;
   uint64_t full = 0, full_nocp = 0;
   char nocp_reason[256], detail[600];

@@ -42,8 +42,12 @@ export interface CrTotals {
   invocations: number;
   /** Migration points the invocations reached. */
   reached: number;
-  /** Points checkpointed, restored and compared. */
+  /** Points checked (the chained check; in sampling mode, full runs). */
   checked: number;
+  /** Full-run checks (restore, run to the end, compare). */
+  full: number;
+  /** Reached points neither checked nor not checkpointable. */
+  unchecked: number;
   /** Checks that did not reproduce the uninterrupted run. */
   mismatched: number;
   /** Points that cannot be checkpointed portably, by reason. */
@@ -58,6 +62,8 @@ export function crTotals(records: AssertionRecord[]): CrTotals {
     invocations: 0,
     reached: 0,
     checked: 0,
+    full: 0,
+    unchecked: 0,
     mismatched: 0,
     notCheckpointable: new Map(),
     fresh: 0,
@@ -67,6 +73,8 @@ export function crTotals(records: AssertionRecord[]): CrTotals {
     t.invocations++;
     t.reached += r.cr.reached;
     t.checked += r.cr.checked;
+    t.full += r.cr.full ?? 0;
+    t.unchecked += r.cr.unchecked ?? 0;
     t.mismatched += r.cr.mismatched;
     t.fresh += r.cr.fresh;
     if (r.cr.notCheckpointable > 0) {
@@ -266,10 +274,9 @@ export function formatReport(
 export function formatCrSummary(t: CrTotals): string {
   const lines = [
     `Checkpoint injection: ${t.invocations} invocations reached ${t.reached} migration points; ` +
-    `${t.checked} checked (${t.fresh} of them also in a fresh process), ` +
-    `${t.mismatched} mismatched, ${
-      sum(t.notCheckpointable)
-    } not checkpointable`,
+    `${t.checked} checked, ${sum(t.notCheckpointable)} not checkpointable, ` +
+    `${t.unchecked} unchecked; ${t.full} full runs (${t.fresh} also ` +
+    `restored in a fresh process); ${t.mismatched} mismatched`,
   ];
   for (
     const [why, n] of [...t.notCheckpointable.entries()].sort((a, b) =>
