@@ -15,6 +15,8 @@
  *            <prefix|-> <value>...  -> cr <key=value>... ; <invoke's reply>
  *   crrestore <id> <path.so> <name-hex> <snapshot-file> <value>...
  *                               -> cr hash=<hex> ; <invoke's reply>
+ *   crhop <id> <path.so> <name-hex> <snapshot-file> <out-file> <value>...
+ *                               -> cr hop=1 ; ok | cr hop=0 hash=<hex> ; <invoke's reply>
  *   quit
  *
  * crinvoke is `invoke` with checkpoint injection (see "Checkpoint
@@ -1155,9 +1157,7 @@ static int observe_point(void *user, gw_instance *inst, uint32_t point) {
     }
     t->points[t->len] = point;
     t->globals[t->len++] = g;
-    return 0;
-  }
-  if (!o->diverged_at) {
+  } else if (!o->diverged_at) {
     if (o->pos > t->len) {
       o->diverged_at = o->pos;
       snprintf(o->why, sizeof o->why,
@@ -1691,49 +1691,121 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
   free_call(&c);
 }
 
-/* crrestore: the fresh-process half of checkpoint injection. */
+/* Restores snapshot bytes into a fresh instance of rec's module, runs to
+ * the next migration point and checkpoints there (the bytes to *out), or,
+ * when the call ends first, captures its outcome in *got (*out NULL).
+ * 0, or -1 with a message. */
+static int restore_and_hop(load_record *rec, const call_spec *c,
+                           const uint8_t *bytes, size_t len, gw_value *results,
+                           uint8_t **out, size_t *out_len, run_outcome *got,
+                           char *err, size_t n) {
+  *out = NULL;
+  gw_instance *fresh = fresh_instance(rec, err, n);
+  if (!fresh) return -1;
+  point_trace none = {0};
+  observer_ctx obs = {.recording = 1, .trace = &none, .trigger_at = 1};
+  cr_arm(UINT64_MAX);
+  char inner[256];
+  if (gw_cr_restore_bytes(&driver_exec, fresh, bytes, len, inner, sizeof inner) != 0) {
+    snprintf(err, n, "restore failed: %s", inner);
+    cr_arm(0);
+    gw_instance_free(fresh);
+    return -1;
+  }
+  /* Recording (no comparison); requests from the first point on. */
+  obs.repoll = 0;
+  gw_cr_observe_points(&driver_exec, observe_point, &obs);
+  gw_cr_set_snapshot_sink(&driver_exec, keep_snapshot, NULL);
+  int32_t kind = gw_cr_call(&driver_exec, fresh, c->fn, c->params, results,
+                            inner, sizeof inner);
+  cr_arm(0);
+  trace_free(&none);
+  int rc = 0;
+  if (kind == GW_CR_CHECKPOINTED) {
+    *out = take_snapshot(out_len);
+    if (!*out) snprintf(err, n, "no snapshot was taken"), rc = -1;
+  } else if (kind == GW_CR_ERROR) {
+    snprintf(err, n, "restored run failed: %s", inner);
+    rc = -1;
+  } else {
+    *got = capture_outcome(fresh, kind, c, results);
+  }
+  gw_instance_free(fresh);
+  return rc;
+}
+
+/*
+ * crrestore: the fresh-process half of checkpoint injection (also run by
+ * the driver of the other CPU, for --cross-cpu). With `out` (crhop), the
+ * restored run checkpoints again at its next point and writes that
+ * snapshot to `out` instead of finishing.
+ */
 static void cmd_crrestore(char *id_text, char *path, char *name, char *snap,
-                          char **args, int nargs) {
+                          const char *out, char **args, int nargs) {
   char err[512] = "";
   char *end;
   unsigned long id = strtoul(id_text, &end, 10);
   int name_len = unhex_name(name);
   if (*end || name_len < 0) return reply("error bad request %s", id_text);
+  (void)id;
   void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!so) return reply("error dlopen: %s", dlerror());
   const gw_module_desc *desc = dlsym(so, "gw_module");
   if (!desc) return reply("error no gw_module in %s", path);
   /* Link it like a load, without running anything: restore_and_finish
-   * makes the instance that runs. */
+   * makes the instance that runs. Freed afterwards, so that a long-lived
+   * driver (under qemu, say) does not accumulate instances. */
   gw_instance *linked = NULL;
   load_record *rec = new_load_record(desc);
   int rc = gw_instantiate_ex(desc, &driver_exec, resolve_import, rec, rec,
                              &linked, err, sizeof err, GW_INST_NO_START);
-  if (rc != 0) return reply("error cannot link the module: %s", err[0] ? err : gw_trap_message(rc));
-  set_instance(id, linked);
-  remember_instance(linked);
-  call_spec c;
-  if (prepare_call(linked, name, (size_t)name_len, args, nargs, &c) != 0) return;
-  uint8_t *bytes;
-  size_t len;
-  if (read_file(snap, &bytes, &len) != 0) {
-    free_call(&c);
-    return reply("error cannot read %s", snap);
+  if (rc != 0) {
+    gw_instance_free(linked);
+    free(rec->imports), free(rec);
+    return reply("error cannot link the module: %s", err[0] ? err : gw_trap_message(rc));
   }
-  run_outcome got;
-  if (restore_and_finish(rec, &c, bytes, len, c.results, &got, err,
-                         sizeof err) != 0) {
-    free(bytes);
-    free_call(&c);
-    return reply("error %s", err);
+  call_spec c;
+  uint8_t *bytes = NULL;
+  size_t len;
+  run_outcome got = {0};
+  if (prepare_call(linked, name, (size_t)name_len, args, nargs, &c) != 0) goto done;
+  if (read_file(snap, &bytes, &len) != 0) {
+    reply("error cannot read %s", snap);
+  } else if (!out) {
+    if (restore_and_finish(rec, &c, bytes, len, c.results, &got, err,
+                           sizeof err) != 0) {
+      reply("error %s", err);
+    } else {
+      printf("cr hash=%016" PRIx64 " ; ", got.state.parts[got.state.count]);
+      print_outcome(got.kind, &c, c.results);
+      putchar('\n');
+      fflush(stdout);
+      free_outcome(&got);
+    }
+  } else {
+    uint8_t *next = NULL;
+    size_t next_len = 0;
+    if (restore_and_hop(rec, &c, bytes, len, c.results, &next, &next_len, &got,
+                        err, sizeof err) != 0) {
+      reply("error %s", err);
+    } else if (next) {
+      if (write_file(out, next, next_len) != 0) reply("error cannot write %s", out);
+      else reply("cr hop=1 ; ok", "");
+      free(next);
+    } else {
+      printf("cr hop=0 hash=%016" PRIx64 " ; ", got.state.parts[got.state.count]);
+      print_outcome(got.kind, &c, c.results);
+      putchar('\n');
+      fflush(stdout);
+      free_outcome(&got);
+    }
   }
   free(bytes);
-  printf("cr hash=%016" PRIx64 " ; ", got.state.parts[got.state.count]);
-  print_outcome(got.kind, &c, c.results);
-  putchar('\n');
-  fflush(stdout);
-  free_outcome(&got);
   free_call(&c);
+done:
+  gw_instance_free(linked);
+  free(rec->imports);
+  free(rec);
 }
 
 #define MAX_ARGS 1024
@@ -1785,7 +1857,9 @@ static int driver_loop(void *unused) {
         cmd_crinvoke(inst, words[2], (size_t)name_len, words + 3, words + 10, n - 10);
       }
     } else if (strcmp(cmd, "crrestore") == 0 && n >= 5) {
-      cmd_crrestore(words[1], words[2], words[3], words[4], words + 5, n - 5);
+      cmd_crrestore(words[1], words[2], words[3], words[4], NULL, words + 5, n - 5);
+    } else if (strcmp(cmd, "crhop") == 0 && n >= 6) {
+      cmd_crrestore(words[1], words[2], words[3], words[4], words[5], words + 6, n - 6);
     } else if ((strcmp(cmd, "invoke") == 0 && n >= 3) || (strcmp(cmd, "get") == 0 && n == 3)) {
       gw_instance *inst = get_instance(words[1]);
       if (!inst) {

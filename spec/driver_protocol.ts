@@ -37,6 +37,8 @@ export interface CrReport {
   hash: string;
   /** Points whose snapshot was written for a restore in a fresh process. */
   fresh: number[];
+  /** `crhop`: whether the restored run checkpointed again (the snapshot was written). */
+  hop: boolean;
 }
 
 /** A reply of the driver, or what happened instead of one. */
@@ -157,6 +159,34 @@ export function crRestoreRequest(
   ].join(" ");
 }
 
+/**
+ * Formats a `crhop` request: like `crrestore`, but the restored run
+ * checkpoints again at its next point and writes that snapshot to `out`.
+ */
+export function crHopRequest(
+  id: number,
+  path: string,
+  field: string,
+  snapshot: string,
+  out: string,
+  args: Value[],
+): string {
+  if (/\s/.test(path + snapshot + out)) {
+    throw new Error(
+      `paths must not contain spaces: ${path} ${snapshot} ${out}`,
+    );
+  }
+  return [
+    "crhop",
+    String(id),
+    path,
+    hexName(field),
+    snapshot,
+    out,
+    ...args.map(toWire),
+  ].join(" ");
+}
+
 const decoder = new TextDecoder();
 
 /** Decodes an `=`-prefixed hex name (see {@link hexName}). */
@@ -189,6 +219,7 @@ function parseCrReport(words: string[]): CrReport {
     detail: unhexName(fields.get("detail") ?? ""),
     hash: fields.get("hash") ?? "",
     fresh: fresh === "-" || fresh === "" ? [] : fresh.split(",").map(Number),
+    hop: fields.get("hop") === "1",
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  crHopRequest,
   crInvokeRequest,
   crRestoreRequest,
   hexName,
@@ -48,6 +49,12 @@ Deno.test("checkpoint injection requests and replies", () => {
     crRestoreRequest(0, "/a.so", "f", "/s.snap", []),
     "crrestore 0 /a.so =66 /s.snap",
   );
+  assert.equal(
+    crHopRequest(0, "/a.so", "f", "/s.snap", "/t.snap", []),
+    "crhop 0 /a.so =66 /s.snap /t.snap",
+  );
+  assert.equal(parseReply("cr hop=1 ; ok").cr?.hop, true);
+  assert.equal(parseReply("cr hop=0 hash=1 ; ok").cr?.hop, false);
   assert.equal(unhexName(hexName("é x")), "é x");
   assert.deepEqual(
     parseReply(
@@ -71,6 +78,7 @@ Deno.test("checkpoint injection requests and replies", () => {
         detail: "point 3",
         hash: "00ff",
         fresh: [3, 7],
+        hop: false,
       },
     },
   );

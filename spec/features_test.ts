@@ -30,7 +30,10 @@ Deno.test("classifyFeature: by name, then by text, first rule wins", () => {
     "typed function references",
   );
   assert.equal(classifyFeature("load64.wast", core), "memory64");
-  assert.equal(classifyFeature("x.wast", `(module (memory i64 1))`), "memory64");
+  assert.equal(
+    classifyFeature("x.wast", `(module (memory i64 1))`),
+    "memory64",
+  );
   assert.equal(
     classifyFeature(
       "x.wast",

@@ -20,6 +20,7 @@ import {
   formatReport,
 } from "./report.ts";
 import {
+  CROSS_PER_FILE,
   DEFAULT_FRESH_EVERY,
   DEFAULT_FULL_RUNS,
   EXHAUSTION_DEPTH,
@@ -73,8 +74,14 @@ checkpoint injection:
                       points per invocation, spread evenly, each checked by a
                       full run (assert_exhaustion: at most ${EXHAUSTION_MAX_POINTS}, among
                       the first ${EXHAUSTION_WITHIN})
-  --fresh-every K     every K-th check also restores in a fresh spec_driver
-                      process (default ${DEFAULT_FRESH_EVERY}; 0: never)`;
+  --fresh-every K     every K-th full-run check also restores in a fresh
+                      spec_driver process (default ${DEFAULT_FRESH_EVERY}; 0: never)
+  --cross-cpu         instead of fresh-process restores: per file, up to
+                      ${CROSS_PER_FILE} snapshots are restored on the other CPU (aarch64 under
+                      qemu for an x86_64 run, x86_64 for --target aarch64)
+                      and finished there, and, checkpointed again there at
+                      the next point, restored here and finished; both must
+                      end like the uninterrupted run`;
 
 /** The CLI: parses `args`, runs the suite, prints the report; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -98,6 +105,7 @@ export async function main(args: string[]): Promise<number> {
         cr: { type: "boolean" },
         "max-points": { type: "string" },
         "full-runs": { type: "string" },
+        "cross-cpu": { type: "boolean" },
         "fresh-every": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -153,15 +161,19 @@ export async function main(args: string[]): Promise<number> {
         ? {
           maxPoints: int("max-points", values["max-points"], 1, 1_000_000),
           fullRuns: int("full-runs", values["full-runs"], 0, 1_000_000),
+          crossCpu: values["cross-cpu"],
           freshEvery: int("fresh-every", values["fresh-every"], 0, 1_000_000),
         }
         : undefined,
     };
     if (
       !values.cr &&
-      (values["max-points"] || values["fresh-every"] || values["full-runs"])
+      (values["max-points"] || values["fresh-every"] || values["full-runs"] ||
+        values["cross-cpu"])
     ) {
-      throw new Error("--max-points, --full-runs and --fresh-every need --cr");
+      throw new Error(
+        "--max-points, --full-runs, --fresh-every and --cross-cpu need --cr",
+      );
     }
     if (values["max-points"] && values["full-runs"]) {
       throw new Error("--max-points (sampling mode) excludes --full-runs");

@@ -54,6 +54,12 @@ export interface CrTotals {
   notCheckpointable: Map<string, number>;
   /** Checked points also restored in a fresh process. */
   fresh: number;
+  /** `--cross-cpu`: snapshots of this CPU restored on the other. */
+  crossOut: number;
+  /** `--cross-cpu`: snapshots of the other CPU restored on this one. */
+  crossIn: number;
+  /** Files with at least one cross check. */
+  crossFiles: number;
 }
 
 /** Sums the checkpoint injection counts of `records`. */
@@ -67,7 +73,11 @@ export function crTotals(records: AssertionRecord[]): CrTotals {
     mismatched: 0,
     notCheckpointable: new Map(),
     fresh: 0,
+    crossOut: 0,
+    crossIn: 0,
+    crossFiles: 0,
   };
+  const crossFiles = new Set<string>();
   for (const r of records) {
     if (!r.cr) continue;
     t.invocations++;
@@ -77,6 +87,9 @@ export function crTotals(records: AssertionRecord[]): CrTotals {
     t.unchecked += r.cr.unchecked ?? 0;
     t.mismatched += r.cr.mismatched;
     t.fresh += r.cr.fresh;
+    t.crossOut += r.cr.crossOut ?? 0;
+    t.crossIn += r.cr.crossIn ?? 0;
+    if (r.cr.crossOut) crossFiles.add(r.file);
     if (r.cr.notCheckpointable > 0) {
       const why = r.cr.notCheckpointableReason ?? "unknown";
       t.notCheckpointable.set(
@@ -85,6 +98,7 @@ export function crTotals(records: AssertionRecord[]): CrTotals {
       );
     }
   }
+  t.crossFiles = crossFiles.size;
   return t;
 }
 
@@ -278,6 +292,13 @@ export function formatCrSummary(t: CrTotals): string {
     `${t.unchecked} unchecked; ${t.full} full runs (${t.fresh} also ` +
     `restored in a fresh process); ${t.mismatched} mismatched`,
   ];
+  if (t.crossOut > 0) {
+    lines.push(
+      `  cross-CPU (in ${t.crossFiles} files): ${t.crossOut} snapshots ` +
+        `restored on the other CPU and finished there, ${t.crossIn} taken ` +
+        `there (at the next point) and finished here`,
+    );
+  }
   for (
     const [why, n] of [...t.notCheckpointable.entries()].sort((a, b) =>
       b[1] - a[1]

@@ -8,6 +8,7 @@
  */
 
 import {
+  crHopRequest,
   crInvokeRequest,
   crRestoreRequest,
   type DriverReply,
@@ -66,6 +67,26 @@ export interface CrCounts {
   notCheckpointableReason?: string;
   /** Restores done in a fresh driver process (also counted in checked). */
   fresh: number;
+  /** `--cross-cpu`: this CPU's snapshots restored and finished on the other CPU. */
+  crossOut?: number;
+  /** `--cross-cpu`: the other CPU's snapshots restored and finished on this CPU. */
+  crossIn?: number;
+}
+
+/** The other CPU of `--cross-cpu`: its driver and compiler. */
+export interface CrossContext {
+  /** The other CPU's name, for messages. */
+  name: string;
+  /** How to start its spec_driver (e.g. qemu-aarch64 with arguments). */
+  driverPath: string;
+  /** Its arguments. */
+  driverArgs: string[];
+  /** Compiles modules for it. */
+  compiler: ModuleCompiler;
+  /** Cross checks per script file at most. */
+  perFile: number;
+  /** Its driver is restarted after this many requests (bounds qemu's memory). */
+  restartEvery: number;
 }
 
 /** Checkpoint injection settings (`deno task spec --cr`). */
@@ -89,6 +110,8 @@ export interface CrContext {
   freshEvery: number;
   /** A folder for snapshot files of fresh-process restores. */
   tempDir: string;
+  /** `--cross-cpu`: fresh-process restores also on the other CPU. */
+  cross?: CrossContext;
 }
 
 /** What a script run needs. */
@@ -211,6 +234,7 @@ function messageMatches(actual: string, expected: string): boolean {
 /** A module's state in the running script. */
 interface LoadedModule {
   id?: number; // driver instance id, when loaded
+  bytes?: Uint8Array; // the module, for a build for the other CPU
   broken?: string; // why it is unusable
   simd?: boolean; // broken because of SIMD
   so?: string;
@@ -394,6 +418,96 @@ export async function runScript(
     }
   };
 
+  // --cross-cpu: the other CPU's driver (restarted every few requests) and
+  // how many cross checks this file has had.
+  let other: SpecDriver | undefined;
+  let otherRequests = 0;
+  let crossDone = 0;
+  const otherRequest = async (
+    cross: CrossContext,
+    line: string,
+  ): Promise<DriverReply> => {
+    if (other && (other.dead || otherRequests >= cross.restartEvery)) {
+      await other.close();
+      other = undefined;
+    }
+    if (!other) {
+      other = new SpecDriver(cross.driverPath, cross.driverArgs);
+      otherRequests = 0;
+    }
+    otherRequests++;
+    const reply = await other.request(line, ctx.timeoutMs * 6);
+    if (reply.kind === "crash" || reply.kind === "timeout") other.kill();
+    return reply;
+  };
+
+  /**
+   * The cross-CPU check of one snapshot taken here: restored and finished
+   * on the other CPU; and restored there, checkpointed again at its next
+   * point, and that snapshot restored and finished here. Both must end
+   * like the uninterrupted run. Returns failure messages.
+   */
+  const crossCheck = async (
+    cross: CrossContext,
+    m: LoadedModule,
+    action: Action & { kind: "invoke" },
+    snapshot: string,
+    point: number,
+    want: DriverReply,
+    counts: CrCounts,
+  ): Promise<string[]> => {
+    const failures: string[] = [];
+    let otherSo: string;
+    try {
+      otherSo = await cross.compiler.compile(m.bytes!);
+    } catch (e) {
+      return [`cross-CPU: cannot build for ${cross.name}: ${firstLine(e)}`];
+    }
+    const where = `checkpoint at point ${point}`;
+    const check = (got: DriverReply, what: string) => {
+      if (!got.cr) failures.push(`${where} ${what}: ${describe(got)}`);
+      else if (!sameOutcome(got, want)) {
+        failures.push(
+          `${where} ${what}: uninterrupted ${describe(want)}, restored ${
+            describe(got)
+          }`,
+        );
+      } else if (got.cr.hash !== want.cr?.hash) {
+        failures.push(`${where} ${what}: final state differs`);
+      }
+    };
+    const out = await otherRequest(
+      cross,
+      crRestoreRequest(0, otherSo, action.field, snapshot, action.args),
+    );
+    counts.crossOut = (counts.crossOut ?? 0) + 1;
+    check(out, `restored on ${cross.name}`);
+    const hopped = `${snapshot}.hop`;
+    const hop = await otherRequest(
+      cross,
+      crHopRequest(0, otherSo, action.field, snapshot, hopped, action.args),
+    );
+    if (!hop.cr) {
+      failures.push(`${where} restored on ${cross.name}: ${describe(hop)}`);
+    } else if (!hop.cr.hop) {
+      check(hop, `restored on ${cross.name}`); // it ended before a next point
+    } else {
+      const fresh = new SpecDriver(ctx.driverPath, ctx.driverArgs);
+      try {
+        const back = await fresh.request(
+          crRestoreRequest(0, m.so!, action.field, hopped, action.args),
+          ctx.timeoutMs * 2,
+        );
+        counts.crossIn = (counts.crossIn ?? 0) + 1;
+        check(back, `checkpointed again on ${cross.name}, restored here`);
+      } finally {
+        await fresh.close();
+        await Deno.remove(hopped).catch(() => {});
+      }
+    }
+    return failures;
+  };
+
   /** An invocation with checkpoint injection; sets pendingCr. */
   const invokeWithCr = async (
     cr: CrContext,
@@ -410,7 +524,11 @@ export async function runScript(
         maxPoints: exhaustion ? cr.exhaustionPoints : cr.maxPoints,
         within: exhaustion ? cr.exhaustionWithin : 0,
         budgetMs: cr.budgetMs,
-        freshEvery: m.so ? cr.freshEvery : 0,
+        freshEvery: !m.so
+          ? 0
+          : cr.cross
+          ? (crossDone < cr.cross.perFile && m.bytes ? 1 : 0)
+          : cr.freshEvery,
         freshPrefix: prefix,
         chain: cr.chain,
         depthLimit: exhaustion ? cr.exhaustionDepth : 0,
@@ -445,6 +563,25 @@ export async function runScript(
       );
     }
     for (const point of reply.cr.fresh) {
+      if (cr.cross && m.bytes) {
+        const snapshot = `${prefix}-${point}.snap`;
+        if (crossDone < cr.cross.perFile) {
+          crossDone++;
+          const f = await crossCheck(
+            cr.cross,
+            m,
+            action,
+            snapshot,
+            point,
+            reply,
+            counts,
+          );
+          counts.mismatched += f.length;
+          failures.push(...f);
+        }
+        await Deno.remove(snapshot).catch(() => {});
+        continue;
+      }
       const failure = await restoreInFreshProcess(
         m.so!,
         action,
@@ -496,7 +633,7 @@ export async function runScript(
     const reply = await send(loadRequest(id, prep.so!));
     if (reply.kind === "ok") {
       nextId++;
-      return { reply, m: { id, so: prep.so } };
+      return { reply, m: { id, so: prep.so, bytes: prep.bytes } };
     }
     if (reply.kind !== "crash" && reply.kind !== "timeout") nextId++;
     void mod;
@@ -705,6 +842,7 @@ export async function runScript(
     }
   } finally {
     await driver?.close();
+    await other?.close();
   }
   return records;
 }

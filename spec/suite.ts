@@ -75,6 +75,10 @@ export const EXHAUSTION_DEPTH = 500;
 export const EXHAUSTION_WITHIN = 1000;
 /** Default: every this-many-th check restores in a fresh process too. */
 export const DEFAULT_FRESH_EVERY = 50;
+/** `--cross-cpu`: cross checks per script file at most. */
+export const CROSS_PER_FILE = 3;
+/** `--cross-cpu`: the other CPU's driver is restarted after this many requests. */
+export const CROSS_RESTART_EVERY = 16;
 /** Default per-invocation time budget of the checks, in ms. */
 export const DEFAULT_CR_BUDGET_MS = 2000;
 
@@ -87,6 +91,12 @@ export interface CrOptions {
   maxPoints?: number;
   /** With the chained check: full-run checks per invocation; default {@link DEFAULT_FULL_RUNS}. */
   fullRuns?: number;
+  /**
+   * `--cross-cpu`: per file, up to {@link CROSS_PER_FILE} snapshots are
+   * restored on the other CPU (aarch64 under qemu for an x86_64 run, and
+   * the other way round) and, checkpointed again there, back on this one.
+   */
+  crossCpu?: boolean;
   /** Every this-many-th check also restores in a fresh process (0: never); default {@link DEFAULT_FRESH_EVERY}. */
   freshEvery?: number;
   /** Per-invocation time budget of the checks in ms; default {@link DEFAULT_CR_BUDGET_MS}. */
@@ -183,13 +193,22 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     // With --cr, every migration point polls, so each one can be checked.
     options.cr !== undefined,
   );
-  let driverPath = await buildRuntimeTool("spec_driver", target);
-  let driverArgs = options.driverArgs;
-  if (target === "aarch64") {
+  /** How to run the spec driver built for `t`. */
+  const driverFor = async (
+    t: Target,
+    extra: string[] = [],
+  ): Promise<{ path: string; args: string[] }> => {
+    const path = await buildRuntimeTool("spec_driver", t);
+    if (t !== "aarch64") return { path, args: extra };
     await requireQemu();
-    driverArgs = [...QEMU_AARCH64.slice(1), driverPath, ...(driverArgs ?? [])];
-    driverPath = QEMU_AARCH64[0];
-  }
+    return {
+      path: QEMU_AARCH64[0],
+      args: [...QEMU_AARCH64.slice(1), path, ...extra],
+    };
+  };
+  const own = await driverFor(target, options.driverArgs);
+  const driverPath = own.path;
+  const driverArgs = own.args;
   let cr: CrContext | undefined;
   if (options.cr) {
     const chain = options.cr.maxPoints === undefined;
@@ -205,6 +224,24 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
       freshEvery: options.cr.freshEvery ?? DEFAULT_FRESH_EVERY,
       tempDir: await Deno.makeTempDir({ prefix: "godwit-spec-cr-" }),
     };
+    if (options.cr.crossCpu) {
+      const otherTarget: Target = target === "x86_64" ? "aarch64" : "x86_64";
+      const otherDriver = await driverFor(otherTarget);
+      cr.cross = {
+        name: otherTarget,
+        driverPath: otherDriver.path,
+        driverArgs: otherDriver.args,
+        compiler: new ModuleCompiler(
+          options.cacheDir ?? defaultCacheDir(),
+          options.optLevel ?? 2,
+          jobs,
+          otherTarget,
+          true,
+        ),
+        perFile: CROSS_PER_FILE,
+        restartEvery: CROSS_RESTART_EVERY,
+      };
+    }
   }
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const bar = new ProgressBar(names.length);
