@@ -47,6 +47,9 @@ options:
   --target T          x86_64 (default) or aarch64: build modules and the
                       spec driver for aarch64 and run it under qemu-aarch64
   --quiet             only the final lines (no per-file table)
+  --text-features V   2.0 (default) or 3.0: the proposals wabt accepts in
+                      module text (3.0 for the wasm-3.0 folder, so that 3.0
+                      modules reach Godwit's decoder)
   --by-feature        also a table of passed/failed/skipped per 3.0 feature
                       (tail calls, exception handling, GC, memory64, ...;
                       files mapped by name and content, spec/features.ts)
@@ -102,6 +105,7 @@ export async function main(args: string[]): Promise<number> {
         target: { type: "string" },
         quiet: { type: "boolean" },
         "by-feature": { type: "boolean" },
+        "text-features": { type: "string" },
         cr: { type: "boolean" },
         "max-points": { type: "string" },
         "full-runs": { type: "string" },
@@ -142,7 +146,14 @@ export async function main(args: string[]): Promise<number> {
         `unknown --target '${target}' (expected x86_64 or aarch64)`,
       );
     }
+    const textFeatures = values["text-features"] ?? "2.0";
+    if (textFeatures !== "2.0" && textFeatures !== "3.0") {
+      throw new Error(
+        `unknown --text-features '${textFeatures}' (expected 2.0 or 3.0)`,
+      );
+    }
     options = {
+      textFeatures,
       testsuite: values.testsuite,
       filter: values.filter,
       jobs: int("jobs", values.jobs, 1, 64),

@@ -23,8 +23,9 @@ import { formatPattern, formatValue, fromWire, matchResult } from "./values.ts";
 import {
   checkModule,
   type ModuleCompiler,
+  type TextFeatures,
   WasmError,
-  watToWasm,
+  watToWasmWith,
 } from "./toolchain.ts";
 
 /** The outcome of one assertion (or module, or action). */
@@ -132,6 +133,10 @@ export interface ScriptContext {
   cr?: CrContext;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
+  /** Proposals module text may use (default "2.0"). */
+  textFeatures?: TextFeatures;
+  /** The 3.0 feature the script tests (spec/features.ts), named in its modules' errors. */
+  feature?: string;
 }
 
 /** The failure reason of a checkpoint/restore mismatch. */
@@ -211,9 +216,14 @@ export function escapeNonAsciiInStrings(text: string): string {
 async function moduleBytes(
   source: ModuleSource,
   file: string,
+  features: TextFeatures = "2.0",
 ): Promise<Uint8Array> {
   if (source.kind === "binary") return source.bytes;
-  return await watToWasm(escapeNonAsciiInStrings(source.text), file);
+  return await watToWasmWith(
+    escapeNonAsciiInStrings(source.text),
+    file,
+    features,
+  );
 }
 
 function firstLine(e: unknown): string {
@@ -280,21 +290,25 @@ export async function runScript(
     number,
     Promise<{ bytes: Uint8Array; so?: string; error?: string; simd?: boolean }>
   >();
+  // In a script for a 3.0 feature, a module that cannot be used says so.
+  const tag = ctx.feature && ctx.feature !== "2.0 core"
+    ? `[${ctx.feature}] `
+    : "";
   const prepare = (index: number, source: ModuleSource) => {
     const p = (async () => {
       let bytes: Uint8Array;
       try {
-        bytes = await moduleBytes(source, file);
+        bytes = await moduleBytes(source, file, ctx.textFeatures);
       } catch (e) {
         return {
           bytes: new Uint8Array(),
-          error: `wabt rejected the module text: ${firstLine(e)}`,
+          error: `${tag}wabt rejected the module text: ${firstLine(e)}`,
         };
       }
       try {
         checkModule(bytes);
       } catch (e) {
-        return { bytes, error: `module rejected: ${firstLine(e)}` };
+        return { bytes, error: `${tag}module rejected: ${firstLine(e)}` };
       }
       try {
         return { bytes, so: await ctx.compiler.compile(bytes) };
@@ -302,7 +316,7 @@ export async function runScript(
         const msg = firstLine(e);
         return {
           bytes,
-          error: `compile failed: ${msg}`,
+          error: `${tag}compile failed: ${msg}`,
           simd: isSimdError(msg),
         };
       }
@@ -828,6 +842,7 @@ export async function runScript(
               base,
               file,
               ctx.strictMessages,
+              ctx.textFeatures,
             ),
           );
           break;
@@ -855,10 +870,11 @@ async function checkRejected(
   base: Omit<AssertionRecord, "outcome">,
   file: string,
   strict: boolean,
+  features?: TextFeatures,
 ): Promise<AssertionRecord> {
   let bytes: Uint8Array;
   try {
-    bytes = await moduleBytes(mod.source, file);
+    bytes = await moduleBytes(mod.source, file, features);
   } catch (e) {
     if (type === "assert_malformed") return { ...base, outcome: "pass" }; // a text-format error
     return {

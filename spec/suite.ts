@@ -6,7 +6,12 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { buildRuntimeTool, ModuleCompiler, type Target } from "./toolchain.ts";
+import {
+  buildRuntimeTool,
+  ModuleCompiler,
+  type Target,
+  type TextFeatures,
+} from "./toolchain.ts";
 import {
   type AssertionRecord,
   type CrContext,
@@ -41,6 +46,8 @@ export interface SpecOptions {
   cr?: CrOptions;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
+  /** Proposals module text may use: "2.0" (default) or "3.0" (for the wasm-3.0 folder). */
+  textFeatures?: TextFeatures;
   /**
    * CPU the modules and the spec driver are built for; default x86_64.
    * aarch64 runs the driver under qemu-aarch64 ({@link QEMU_AARCH64}).
@@ -302,6 +309,8 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
         onRecord,
         cr,
         driverArgs,
+        textFeatures: options.textFeatures,
+        feature: summary.feature,
       });
       return { summary, records };
     } catch (e) {
