@@ -48,6 +48,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1058,29 +1059,31 @@ typedef struct observer_ctx {
 
 /*
  * The chained check hands memory contents from one instance to the next
- * without the snapshot's zlib streams (compressing and inflating a page at
- * every point costs about 1 ms a point): when the running instance starts
- * unwinding, its memories' bases are pointed at a read-only zero mapping
- * for the snapshot (which then holds no page ranges) and remembered here;
- * after the restore the restored instance's memories and these trade
- * reservations (same module, so same size and layout; the restore gave it
- * the same page counts), so the contents move without a copy. Everything
- * else goes through the snapshot's bytes; the memory encoding is what the
- * full-run checks and fresh-process restores exercise.
+ * without the snapshot's zlib streams (compressing, scanning and inflating
+ * the pages at every point costs about 1 ms a point and page): when the
+ * running instance starts unwinding, its memories' sizes are set to 0 for
+ * the snapshot (which then holds no page ranges) and written into the
+ * snapshot's JSON afterwards; after the restore the restored instance's
+ * memories and these trade reservations (same module, so same size and
+ * layout; the restore gave it the same page counts), so the contents move
+ * without a copy. Everything else goes through the snapshot's bytes; the
+ * memory encoding is what the full-run checks and fresh-process restores
+ * exercise.
  */
+static const uint8_t *find_key(const uint8_t *p, const uint8_t *end,
+                               const char *key);
+
 typedef struct memory_stash {
   gw_instance *inst; /* whose memories these are */
   uint32_t count;
   gw_memory *mem[8];
-  uint8_t *base[8]; /* the real reservation (mem[i]->base while stashed) */
+  uint64_t pages[8]; /* their real sizes */
 } memory_stash;
 static memory_stash stash;
-static uint8_t *zero_region;
-static size_t zero_len;
 
-/* Puts the real bases back (when the contents were not handed on). */
+/* Puts the real sizes back (idempotent). */
 static void stash_free(memory_stash *m) {
-  for (uint32_t i = 0; i < m->count; i++) m->mem[i]->base = m->base[i];
+  for (uint32_t i = 0; i < m->count; i++) m->mem[i]->pages = m->pages[i];
   memset(m, 0, sizeof *m);
 }
 
@@ -1089,42 +1092,77 @@ static void stash_memories(const gw_instance *inst) {
   const gw_module_desc *m = inst->module;
   if (m->num_memories > 8) return; /* then the snapshot carries them */
   for (uint32_t i = 0; i < m->num_memories; i++) {
-    size_t len = inst->memories[i]->pages * GW_PAGE_SIZE;
-    if (len > zero_len) {
-      if (zero_region) munmap(zero_region, zero_len);
-      zero_len = len > ((size_t)1 << 26) ? len : (size_t)1 << 26;
-      zero_region = mmap(NULL, zero_len, PROT_READ,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-      if (zero_region == MAP_FAILED) abort();
-    }
-  }
-  for (uint32_t i = 0; i < m->num_memories; i++) {
     gw_memory *mem = inst->memories[i];
     stash.mem[i] = mem;
-    stash.base[i] = mem->base;
-    mem->base = zero_region;
+    stash.pages[i] = mem->pages;
+    mem->pages = 0;
   }
   stash.count = m->num_memories;
   stash.inst = (gw_instance *)inst;
 }
 
+/* The snapshot of a stashed instance: puts the sizes back, in the
+ * instance and in the JSON ("pages":0 of each memory, in order). A new
+ * buffer, or NULL when the bytes do not have that shape. */
+static uint8_t *unstash_sizes(const uint8_t *bytes, size_t len,
+                              size_t *out_len) {
+  for (uint32_t i = 0; i < stash.count; i++) stash.mem[i]->pages = stash.pages[i];
+  if (len < GW_SNAPSHOT_HEADER_SIZE + GW_SNAPSHOT_TRAILER_SIZE) return NULL;
+  uint64_t json_len = get_le64(bytes + 16), blob_len = get_le64(bytes + 24);
+  if (GW_SNAPSHOT_HEADER_SIZE + json_len + blob_len + 4 != len) return NULL;
+  const uint8_t *json = bytes + GW_SNAPSHOT_HEADER_SIZE, *end = json + json_len;
+  size_t cap = len + 24 * (size_t)stash.count;
+  uint8_t *out = malloc(cap);
+  if (!out) abort();
+  memcpy(out, bytes, GW_SNAPSHOT_HEADER_SIZE);
+  size_t o = GW_SNAPSHOT_HEADER_SIZE;
+  const uint8_t *p = find_key(json, end, "\"memories\":");
+  if (!p) {
+    free(out);
+    return NULL;
+  }
+  memcpy(out + o, json, (size_t)(p - json));
+  o += (size_t)(p - json);
+  for (uint32_t i = 0; i < stash.count; i++) {
+    const uint8_t *q = find_key(p, end, "\"pages\":0,");
+    if (!q) {
+      free(out);
+      return NULL;
+    }
+    memcpy(out + o, p, (size_t)(q - p));
+    o += (size_t)(q - p);
+    o += (size_t)sprintf((char *)out + o, "\"pages\":%" PRIu64 ",", stash.pages[i]);
+    p = q + 10;
+  }
+  memcpy(out + o, p, (size_t)(end - p));
+  o += (size_t)(end - p);
+  uint64_t new_json = o - GW_SNAPSHOT_HEADER_SIZE;
+  for (int k = 0; k < 8; k++) out[16 + k] = (uint8_t)(new_json >> (8 * k));
+  memcpy(out + o, end, (size_t)blob_len);
+  o += (size_t)blob_len;
+  put_le32(out + o, gw_crc32(out, o));
+  *out_len = o + 4;
+  return out;
+}
+
 /* Hands the stashed contents to inst (just restored from the matching
- * snapshot, so its memories have the stashed sizes); the stashed
- * memories get inst's old reservations. -1 when the sizes differ. */
+ * snapshot, so its memories have the stashed sizes): the stashed memories
+ * and inst's trade reservations. -1 when the sizes differ. */
 static int unstash_memories(gw_instance *inst, memory_stash *m) {
   if (m->count == 0) return 0;
   if (m->count != inst->module->num_memories) return -1;
   for (uint32_t i = 0; i < m->count; i++) {
     gw_memory *mem = inst->memories[i];
     if (mem != m->mem[i] &&
-        (mem->pages != m->mem[i]->pages || mem->reserved != m->mem[i]->reserved))
+        (mem->pages != m->pages[i] || mem->reserved != m->mem[i]->reserved))
       return -1;
   }
   for (uint32_t i = 0; i < m->count; i++) {
     gw_memory *mem = inst->memories[i];
-    /* A shared (imported) memory is the same one: just its base back. */
-    if (mem != m->mem[i]) m->mem[i]->base = mem->base;
-    mem->base = m->base[i];
+    if (mem == m->mem[i]) continue; /* shared (imported): the same memory */
+    uint8_t *base = mem->base;
+    mem->base = m->mem[i]->base;
+    m->mem[i]->base = base;
   }
   /* Generated code reads memory 0 through the instance's copy of its base. */
   if (inst->module->num_memories > 0) {
@@ -1194,6 +1232,14 @@ static int keep_snapshot(void *user, uint8_t *bytes, size_t len) {
   free(last_snap);
   last_snap = bytes;
   last_snap_len = len;
+  if (stash.count > 0) {
+    size_t fixed_len;
+    uint8_t *fixed = unstash_sizes(bytes, len, &fixed_len);
+    free(bytes);
+    last_snap = fixed;
+    last_snap_len = fixed ? fixed_len : 0;
+    if (!fixed) return -1;
+  }
   return 0;
 }
 
@@ -1461,7 +1507,7 @@ static void run_chain(load_record *rec, gw_instance *target,
 }
 
 /* The points the full-run checks take: `max_points` spread evenly over
- * 1..range (first and last included), plus the first occurrence of every
+ * 1..range (first and last included; one: the middle), plus the first occurrence of every
  * migration point of the trace (its resume path, against a snapshot of the
  * normal code), at most `max_first` of those; sorted, no duplicates. */
 static uint64_t *full_run_sample(const point_trace *trace, uint64_t range,
@@ -1472,7 +1518,7 @@ static uint64_t *full_run_sample(const point_trace *trace, uint64_t range,
   if (!s) abort();
   uint64_t samples = range < max_points ? range : max_points;
   for (uint64_t i = 0; i < samples; i++)
-    s[k++] = samples == 1 ? range
+    s[k++] = samples == 1 ? (range + 1) / 2 /* one: the middle */
                           : 1 + (uint64_t)((double)i * (double)(range - 1) /
                                            (double)(samples - 1));
   if (max_first > 0 && trace->len > 0) {
@@ -1524,6 +1570,23 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
   int64_t depth = strtoll(opts[6], NULL, 10);
   if (prepare_call(inst, name, len, args, nargs, &c) != 0) return;
   int64_t saved_left = driver_exec.depth_left, saved_limit = driver_exec.depth_limit;
+  if (depth > 0 && c.fn->instance) {
+    /* The chain's cost at depth d is d frames a point: with big frames
+     * (thousands of locals anywhere in the module) the depth goes down so
+     * that the values saved over the whole chain stay about those of
+     * depth^2/2 frames of 100 values. */
+    const gw_instance *ti = c.fn->instance;
+    uint64_t values = 1;
+    for (uint32_t p = 0; p < ti->module->num_points; p++) {
+      const gw_point_desc *pd = &ti->module->points[p];
+      if (pd->num_locals + pd->num_stack > values)
+        values = pd->num_locals + pd->num_stack;
+    }
+    if (values > 100) {
+      int64_t scaled = (int64_t)((double)depth * sqrt(100.0 / (double)values));
+      depth = scaled < 20 ? 20 : scaled;
+    }
+  }
   if (depth > 0 && depth < saved_limit)
     driver_exec.depth_left = driver_exec.depth_limit = depth;
   double started = now_ms();

@@ -538,16 +538,17 @@ export async function runScript(
         maxPoints: exhaustion ? cr.exhaustionPoints : cr.maxPoints,
         within: exhaustion ? cr.exhaustionWithin : 0,
         budgetMs: cr.budgetMs,
-        freshEvery: !m.so
-          ? 0
-          : cr.cross
-          ? (crossDone < cr.cross.perFile && m.bytes ? 1 : 0)
+        freshEvery: !m.so ? 0 : cr.cross
+          // Not assert_exhaustion: a restore must recurse to the other
+          // driver's full depth, under qemu minutes.
+          ? (crossDone < cr.cross.perFile && m.bytes && !exhaustion ? 1 : 0)
           : cr.freshEvery,
         freshPrefix: prefix,
         chain: cr.chain,
         depthLimit: exhaustion ? cr.exhaustionDepth : 0,
       }),
-      ctx.timeoutMs * 6 + cr.budgetMs,
+      // The chained check of a long loop (65,536 points) needs its time.
+      ctx.timeoutMs * 20 + cr.budgetMs,
     );
     if (!reply.cr) return reply;
     const counts: CrCounts = {
