@@ -1076,6 +1076,7 @@ static const uint8_t *find_key(const uint8_t *p, const uint8_t *end,
 typedef struct memory_stash {
   gw_instance *inst; /* whose memories these are */
   uint32_t count;
+  uint32_t index[8]; /* memory indices (defined memories only) */
   gw_memory *mem[8];
   uint64_t pages[8]; /* their real sizes */
 } memory_stash;
@@ -1090,14 +1091,16 @@ static void stash_free(memory_stash *m) {
 static void stash_memories(const gw_instance *inst) {
   stash_free(&stash);
   const gw_module_desc *m = inst->module;
-  if (m->num_memories > 8) return; /* then the snapshot carries them */
-  for (uint32_t i = 0; i < m->num_memories; i++) {
+  /* Imported memories are shared with other instances (the restored one
+   * too): the snapshot carries those. */
+  for (uint32_t i = m->num_imported_memories; i < m->num_memories; i++) {
+    if (stash.count == 8) break; /* the snapshot carries the rest */
     gw_memory *mem = inst->memories[i];
-    stash.mem[i] = mem;
-    stash.pages[i] = mem->pages;
+    stash.index[stash.count] = i;
+    stash.mem[stash.count] = mem;
+    stash.pages[stash.count++] = mem->pages;
     mem->pages = 0;
   }
-  stash.count = m->num_memories;
   stash.inst = (gw_instance *)inst;
 }
 
@@ -1124,15 +1127,18 @@ static uint8_t *unstash_sizes(const uint8_t *bytes, size_t len,
   memcpy(out + o, json, (size_t)(p - json));
   o += (size_t)(p - json);
   for (uint32_t i = 0; i < stash.count; i++) {
-    const uint8_t *q = find_key(p, end, "\"pages\":0,");
+    char key[48];
+    int klen = snprintf(key, sizeof key, "{\"index\":%u,\"pages\":0,", stash.index[i]);
+    const uint8_t *q = find_key(p, end, key);
     if (!q) {
       free(out);
       return NULL;
     }
     memcpy(out + o, p, (size_t)(q - p));
     o += (size_t)(q - p);
-    o += (size_t)sprintf((char *)out + o, "\"pages\":%" PRIu64 ",", stash.pages[i]);
-    p = q + 10;
+    o += (size_t)sprintf((char *)out + o, "{\"index\":%u,\"pages\":%" PRIu64 ",",
+                         stash.index[i], stash.pages[i]);
+    p = q + klen;
   }
   memcpy(out + o, p, (size_t)(end - p));
   o += (size_t)(end - p);
@@ -1150,16 +1156,15 @@ static uint8_t *unstash_sizes(const uint8_t *bytes, size_t len,
  * and inst's trade reservations. -1 when the sizes differ. */
 static int unstash_memories(gw_instance *inst, memory_stash *m) {
   if (m->count == 0) return 0;
-  if (m->count != inst->module->num_memories) return -1;
   for (uint32_t i = 0; i < m->count; i++) {
-    gw_memory *mem = inst->memories[i];
-    if (mem != m->mem[i] &&
-        (mem->pages != m->pages[i] || mem->reserved != m->mem[i]->reserved))
+    if (m->index[i] >= inst->module->num_memories) return -1;
+    gw_memory *mem = inst->memories[m->index[i]];
+    if (mem == m->mem[i] || mem->pages != m->pages[i] ||
+        mem->reserved != m->mem[i]->reserved)
       return -1;
   }
   for (uint32_t i = 0; i < m->count; i++) {
-    gw_memory *mem = inst->memories[i];
-    if (mem == m->mem[i]) continue; /* shared (imported): the same memory */
+    gw_memory *mem = inst->memories[m->index[i]];
     uint8_t *base = mem->base;
     mem->base = m->mem[i]->base;
     m->mem[i]->base = base;
