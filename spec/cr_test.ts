@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { runSpec } from "./suite.ts";
+import { type CrOptions, EXHAUSTION_DEPTH, runSpec } from "./suite.ts";
 import { type AssertionRecord, CR_MISMATCH_REASON } from "./runner.ts";
 import { crTotals, formatReport } from "./report.ts";
 
@@ -11,7 +11,11 @@ import { crTotals, formatReport } from "./report.ts";
 // another instance and a non-null externref (both not checkpointable).
 const testsuite = fileURLToPath(new URL("./testdata/", import.meta.url));
 
-async function runCr(cacheDir: string, driverArgs?: string[]) {
+async function runCr(
+  cacheDir: string,
+  cr: CrOptions,
+  driverArgs?: string[],
+) {
   return await runSpec({
     testsuite,
     filter: "cr",
@@ -19,7 +23,7 @@ async function runCr(cacheDir: string, driverArgs?: string[]) {
     cacheDir,
     progress: false,
     jobs: 2,
-    cr: { maxPoints: 50, freshEvery: 3 },
+    cr,
     driverArgs,
   });
 }
@@ -47,29 +51,38 @@ Deno.test({
     const cacheDir = await Deno.makeTempDir();
     try {
       await t.step(
-        "every sampled point restores to the same outcome",
+        "the chained check checks every point, full runs a sample",
         async () => {
-          const result = await runCr(cacheDir);
+          const result = await runCr(cacheDir, { fullRuns: 5, freshEvery: 3 });
           const report = formatReport(result.files, result.records, 0);
           assert.equal(result.failed, 0, report);
           assert.equal(result.skipped, 0, report);
           const totals = crTotals(result.records);
           assert.equal(totals.mismatched, 0, report);
-          assert.ok(totals.checked >= 150, report);
-          assert.ok(totals.fresh >= 10, report);
-          // fib(10) makes 177 calls, each a function entry: all are reached,
-          // 50 are checked, evenly spread.
+          // Every reached point is checked or not checkpointable.
+          for (const r of result.records.filter((r) => r.cr)) {
+            const c = r.cr!;
+            assert.equal(c.checked + c.notCheckpointable, c.reached, report);
+            assert.equal(c.unchecked, 0, report);
+          }
+          assert.ok(totals.fresh >= 3, report);
+          // fib(10) makes 177 calls, each a function entry: all are reached
+          // and checked; full runs are a sample (5 spread + first
+          // occurrences of its 3 points).
           const fib = byLine(result.records, await lineOf(`(invoke "fib"`)).cr!;
-          assert.equal(fib.reached, 177);
-          assert.equal(fib.checked, 50);
+          assert.deepEqual([fib.reached, fib.checked], [177, 177]);
+          assert.ok(fib.full >= 5 && fib.full <= 8, report);
           // fact(7): 7 entries.
           const fact = byLine(result.records, await lineOf(`(invoke "fact"`))
             .cr!;
           assert.deepEqual([fact.reached, fact.checked], [7, 7]);
-          // assert_exhaustion is capped.
+          // assert_exhaustion runs with a smaller depth limit, every point
+          // checked.
           const deep = byLine(result.records, await lineOf(`(invoke "deep"`))
             .cr!;
-          assert.ok(deep.reached > 1000 && deep.checked <= 2, report);
+          assert.ok(deep.reached >= EXHAUSTION_DEPTH / 2, report);
+          assert.ok(deep.reached <= 2 * EXHAUSTION_DEPTH + 2, report);
+          assert.equal(deep.checked, deep.reached, report);
           // Not checkpointable, counted with the reason, not failed.
           const twice = byLine(result.records, await lineOf(`(invoke "twice"`))
             .cr!;
@@ -84,18 +97,45 @@ Deno.test({
         },
       );
       await t.step(
+        "sampling mode (--max-points) checks at most N points by full runs",
+        async () => {
+          const result = await runCr(cacheDir, {
+            maxPoints: 50,
+            freshEvery: 3,
+          });
+          const report = formatReport(result.files, result.records, 0);
+          assert.equal(result.failed, 0, report);
+          const fib = byLine(result.records, await lineOf(`(invoke "fib"`)).cr!;
+          assert.deepEqual([fib.reached, fib.checked, fib.full], [177, 50, 50]);
+          assert.equal(fib.unchecked, 127);
+          const deep = byLine(result.records, await lineOf(`(invoke "deep"`))
+            .cr!;
+          assert.ok(deep.reached > 1000 && deep.checked <= 2, report);
+        },
+      );
+      await t.step(
         "a restore that corrupts one local is a failure",
         async () => {
-          const result = await runCr(cacheDir, ["--debug-corrupt-local"]);
+          const result = await runCr(cacheDir, { fullRuns: 5, freshEvery: 3 }, [
+            "--debug-corrupt-local",
+          ]);
           const report = formatReport(result.files, result.records, 0);
           const mismatches = result.records.filter((r) =>
             r.reason === CR_MISMATCH_REASON
           );
           assert.ok(mismatches.length > 0, report);
           assert.equal(result.failed, mismatches.length, report);
-          // Both the in-process and the fresh-process restores notice it.
+          // The chained check, the full runs and the fresh-process
+          // restores each notice it.
           assert.ok(
-            mismatches.some((r) => /did not reproduce/.test(r.message!)),
+            mismatches.some((r) => /first: chained check/.test(r.message!)),
+            report,
+          );
+          assert.ok(
+            mismatches.some((r) =>
+              /did not reproduce/.test(r.message!) &&
+              !/first: chained check/.test(r.message!)
+            ),
             report,
           );
           assert.ok(
@@ -104,7 +144,8 @@ Deno.test({
           );
           const sum = result.records.find((r) =>
             r.reason === CR_MISMATCH_REASON &&
-            /did not reproduce.*result 0 differs/.test(r.message!)
+            /did not reproduce.*(result 0 differs|globals differ|another point)/
+              .test(r.message!)
           );
           assert.ok(sum, report);
         },

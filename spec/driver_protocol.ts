@@ -16,12 +16,19 @@ import { toWire, type Value } from "./values.ts";
 export interface CrReport {
   /** Migration points the uninterrupted run reached. */
   reached: number;
-  /** Points checkpointed, restored into a fresh instance and compared. */
+  /**
+   * Points checked: by the chained check (every point) when it ran, else by
+   * full runs.
+   */
   checked: number;
-  /** Checked points whose restored run differed (or failed). */
+  /** Checks whose restored run differed (or failed). */
   mismatched: number;
   /** Points that cannot be checkpointed portably. */
   notCheckpointable: number;
+  /** Reached points neither checked nor not checkpointable. */
+  unchecked: number;
+  /** Full-run checks (restore, run to the end, compare). */
+  full: number;
   /** Why (the first such point's reason), or "". */
   notCheckpointableReason: string;
   /** The first mismatch, or "". */
@@ -30,6 +37,8 @@ export interface CrReport {
   hash: string;
   /** Points whose snapshot was written for a restore in a fresh process. */
   fresh: number[];
+  /** `crhop`: whether the restored run checkpointed again (the snapshot was written). */
+  hop: boolean;
 }
 
 /** A reply of the driver, or what happened instead of one. */
@@ -93,6 +102,10 @@ export interface CrInvokeOptions {
   freshEvery: number;
   /** Snapshot files are `<prefix>-<point>.snap`; "-" for none. */
   freshPrefix: string;
+  /** Run the chained check of every point (`maxPoints` then sizes the full-run sample). */
+  chain: boolean;
+  /** Call-depth limit for this invocation (0: the driver's). */
+  depthLimit: number;
 }
 
 /** Formats a `crinvoke` request: `invoke` with checkpoint injection. */
@@ -116,6 +129,8 @@ export function crInvokeRequest(
     String(Math.round(options.budgetMs)),
     String(options.freshEvery),
     options.freshPrefix,
+    options.chain ? "1" : "0",
+    String(options.depthLimit),
     ...args.map(toWire),
   ].join(" ");
 }
@@ -140,6 +155,34 @@ export function crRestoreRequest(
     path,
     hexName(field),
     snapshot,
+    ...args.map(toWire),
+  ].join(" ");
+}
+
+/**
+ * Formats a `crhop` request: like `crrestore`, but the restored run
+ * checkpoints again at its next point and writes that snapshot to `out`.
+ */
+export function crHopRequest(
+  id: number,
+  path: string,
+  field: string,
+  snapshot: string,
+  out: string,
+  args: Value[],
+): string {
+  if (/\s/.test(path + snapshot + out)) {
+    throw new Error(
+      `paths must not contain spaces: ${path} ${snapshot} ${out}`,
+    );
+  }
+  return [
+    "crhop",
+    String(id),
+    path,
+    hexName(field),
+    snapshot,
+    out,
     ...args.map(toWire),
   ].join(" ");
 }
@@ -170,10 +213,13 @@ function parseCrReport(words: string[]): CrReport {
     checked: num("checked"),
     mismatched: num("mismatched"),
     notCheckpointable: num("nocp"),
+    unchecked: num("unchecked"),
+    full: num("full"),
     notCheckpointableReason: unhexName(fields.get("nocp_reason") ?? ""),
     detail: unhexName(fields.get("detail") ?? ""),
     hash: fields.get("hash") ?? "",
     fresh: fresh === "-" || fresh === "" ? [] : fresh.split(",").map(Number),
+    hop: fields.get("hop") === "1",
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  crHopRequest,
   crInvokeRequest,
   crRestoreRequest,
   hexName,
@@ -39,17 +40,26 @@ Deno.test("checkpoint injection requests and replies", () => {
       budgetMs: 2000,
       freshEvery: 10,
       freshPrefix: "/tmp/x",
+      chain: true,
+      depthLimit: 3000,
     }),
-    "crinvoke 2 =66 50 0 2000 10 /tmp/x i32:00000005",
+    "crinvoke 2 =66 50 0 2000 10 /tmp/x 1 3000 i32:00000005",
   );
   assert.equal(
     crRestoreRequest(0, "/a.so", "f", "/s.snap", []),
     "crrestore 0 /a.so =66 /s.snap",
   );
+  assert.equal(
+    crHopRequest(0, "/a.so", "f", "/s.snap", "/t.snap", []),
+    "crhop 0 /a.so =66 /s.snap /t.snap",
+  );
+  assert.equal(parseReply("cr hop=1 ; ok").cr?.hop, true);
+  assert.equal(parseReply("cr hop=0 hash=1 ; ok").cr?.hop, false);
   assert.equal(unhexName(hexName("é x")), "é x");
   assert.deepEqual(
     parseReply(
-      `cr reached=9 checked=4 mismatched=1 nocp=2 fresh=3,7 ` +
+      `cr reached=9 checked=4 mismatched=1 nocp=2 unchecked=3 full=5 ` +
+        `fresh=3,7 ` +
         `hash=00ff nocp_reason=${hexName("why")} detail=${
           hexName("point 3")
         } ; ok i32:00000001`,
@@ -62,10 +72,13 @@ Deno.test("checkpoint injection requests and replies", () => {
         checked: 4,
         mismatched: 1,
         notCheckpointable: 2,
+        unchecked: 3,
+        full: 5,
         notCheckpointableReason: "why",
         detail: "point 3",
         hash: "00ff",
         fresh: [3, 7],
+        hop: false,
       },
     },
   );

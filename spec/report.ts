@@ -7,6 +7,7 @@
  */
 
 import type { AssertionRecord } from "./runner.ts";
+import type { Feature } from "./features.ts";
 
 /** Pass/fail/skip counts. */
 export interface Counts {
@@ -24,6 +25,8 @@ export interface FileSummary extends Counts {
   file: string;
   /** Set when the file could not be parsed or run at all. */
   error?: string;
+  /** The 3.0 feature the file tests (spec/features.ts). */
+  feature?: Feature;
 }
 
 /** Adds one record to `counts`. */
@@ -39,14 +42,24 @@ export interface CrTotals {
   invocations: number;
   /** Migration points the invocations reached. */
   reached: number;
-  /** Points checkpointed, restored and compared. */
+  /** Points checked (the chained check; in sampling mode, full runs). */
   checked: number;
+  /** Full-run checks (restore, run to the end, compare). */
+  full: number;
+  /** Reached points neither checked nor not checkpointable. */
+  unchecked: number;
   /** Checks that did not reproduce the uninterrupted run. */
   mismatched: number;
   /** Points that cannot be checkpointed portably, by reason. */
   notCheckpointable: Map<string, number>;
   /** Checked points also restored in a fresh process. */
   fresh: number;
+  /** `--cross-cpu`: snapshots of this CPU restored on the other. */
+  crossOut: number;
+  /** `--cross-cpu`: snapshots of the other CPU restored on this one. */
+  crossIn: number;
+  /** Files with at least one cross check. */
+  crossFiles: number;
 }
 
 /** Sums the checkpoint injection counts of `records`. */
@@ -55,17 +68,28 @@ export function crTotals(records: AssertionRecord[]): CrTotals {
     invocations: 0,
     reached: 0,
     checked: 0,
+    full: 0,
+    unchecked: 0,
     mismatched: 0,
     notCheckpointable: new Map(),
     fresh: 0,
+    crossOut: 0,
+    crossIn: 0,
+    crossFiles: 0,
   };
+  const crossFiles = new Set<string>();
   for (const r of records) {
     if (!r.cr) continue;
     t.invocations++;
     t.reached += r.cr.reached;
     t.checked += r.cr.checked;
+    t.full += r.cr.full ?? 0;
+    t.unchecked += r.cr.unchecked ?? 0;
     t.mismatched += r.cr.mismatched;
     t.fresh += r.cr.fresh;
+    t.crossOut += r.cr.crossOut ?? 0;
+    t.crossIn += r.cr.crossIn ?? 0;
+    if (r.cr.crossOut) crossFiles.add(r.file);
     if (r.cr.notCheckpointable > 0) {
       const why = r.cr.notCheckpointableReason ?? "unknown";
       t.notCheckpointable.set(
@@ -74,6 +98,7 @@ export function crTotals(records: AssertionRecord[]): CrTotals {
       );
     }
   }
+  t.crossFiles = crossFiles.size;
   return t;
 }
 
@@ -263,11 +288,17 @@ export function formatReport(
 export function formatCrSummary(t: CrTotals): string {
   const lines = [
     `Checkpoint injection: ${t.invocations} invocations reached ${t.reached} migration points; ` +
-    `${t.checked} checked (${t.fresh} of them also in a fresh process), ` +
-    `${t.mismatched} mismatched, ${
-      sum(t.notCheckpointable)
-    } not checkpointable`,
+    `${t.checked} checked, ${sum(t.notCheckpointable)} not checkpointable, ` +
+    `${t.unchecked} unchecked; ${t.full} full runs (${t.fresh} also ` +
+    `restored in a fresh process); ${t.mismatched} mismatched`,
   ];
+  if (t.crossOut > 0) {
+    lines.push(
+      `  cross-CPU (in ${t.crossFiles} files): ${t.crossOut} snapshots ` +
+        `restored on the other CPU and finished there, ${t.crossIn} taken ` +
+        `there (at the next point) and finished here`,
+    );
+  }
   for (
     const [why, n] of [...t.notCheckpointable.entries()].sort((a, b) =>
       b[1] - a[1]

@@ -8,6 +8,7 @@
  */
 
 import {
+  crHopRequest,
   crInvokeRequest,
   crRestoreRequest,
   type DriverReply,
@@ -22,8 +23,9 @@ import { formatPattern, formatValue, fromWire, matchResult } from "./values.ts";
 import {
   checkModule,
   type ModuleCompiler,
+  type TextFeatures,
   WasmError,
-  watToWasm,
+  watToWasmWith,
 } from "./toolchain.ts";
 
 /** The outcome of one assertion (or module, or action). */
@@ -48,22 +50,57 @@ export interface AssertionRecord {
 export interface CrCounts {
   /** Migration points the uninterrupted run reached. */
   reached: number;
-  /** Points checkpointed, restored into a fresh instance and compared. */
+  /**
+   * Points checked: by the chained check (each point's snapshot restored
+   * into another instance, run to the next point and compared), or, in
+   * sampling mode (`--max-points`), by full runs.
+   */
   checked: number;
-  /** Checked points whose restore did not reproduce the uninterrupted run. */
+  /** Checks that did not reproduce the uninterrupted run. */
   mismatched: number;
   /** Points that cannot be checkpointed portably. */
   notCheckpointable: number;
+  /** Reached points neither checked nor not checkpointable. */
+  unchecked: number;
+  /** Full-run checks (restore, run to the end, compare). */
+  full: number;
   /** Why not (normalized), when notCheckpointable > 0. */
   notCheckpointableReason?: string;
   /** Restores done in a fresh driver process (also counted in checked). */
   fresh: number;
+  /** `--cross-cpu`: this CPU's snapshots restored and finished on the other CPU. */
+  crossOut?: number;
+  /** `--cross-cpu`: the other CPU's snapshots restored and finished on this CPU. */
+  crossIn?: number;
+}
+
+/** The other CPU of `--cross-cpu`: its driver and compiler. */
+export interface CrossContext {
+  /** The other CPU's name, for messages. */
+  name: string;
+  /** How to start its spec_driver (e.g. qemu-aarch64 with arguments). */
+  driverPath: string;
+  /** Its arguments. */
+  driverArgs: string[];
+  /** Compiles modules for it. */
+  compiler: ModuleCompiler;
+  /** Cross checks per script file at most. */
+  perFile: number;
+  /** Its driver is restarted after this many requests (bounds qemu's memory). */
+  restartEvery: number;
 }
 
 /** Checkpoint injection settings (`deno task spec --cr`). */
 export interface CrContext {
-  /** At most this many points checked per invocation (spread evenly). */
+  /** Chained check of every point; off: sampling mode (full runs only). */
+  chain: boolean;
+  /**
+   * Full-run checks per invocation at most, spread evenly (with the chain,
+   * plus up to as many first occurrences of distinct migration points).
+   */
   maxPoints: number;
+  /** assert_exhaustion invocations run with this call-depth limit (0: the driver's). */
+  exhaustionDepth: number;
   /** The cap for assert_exhaustion invocations (deep recursion). */
   exhaustionPoints: number;
   /** assert_exhaustion: points are sampled among the first this-many. */
@@ -74,6 +111,8 @@ export interface CrContext {
   freshEvery: number;
   /** A folder for snapshot files of fresh-process restores. */
   tempDir: string;
+  /** `--cross-cpu`: fresh-process restores also on the other CPU. */
+  cross?: CrossContext;
 }
 
 /** What a script run needs. */
@@ -94,6 +133,10 @@ export interface ScriptContext {
   cr?: CrContext;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
+  /** Proposals module text may use (default "2.0"). */
+  textFeatures?: TextFeatures;
+  /** The 3.0 feature the script tests (spec/features.ts), named in its modules' errors. */
+  feature?: string;
 }
 
 /** The failure reason of a checkpoint/restore mismatch. */
@@ -173,9 +216,14 @@ export function escapeNonAsciiInStrings(text: string): string {
 async function moduleBytes(
   source: ModuleSource,
   file: string,
+  features: TextFeatures = "2.0",
 ): Promise<Uint8Array> {
   if (source.kind === "binary") return source.bytes;
-  return await watToWasm(escapeNonAsciiInStrings(source.text), file);
+  return await watToWasmWith(
+    escapeNonAsciiInStrings(source.text),
+    file,
+    features,
+  );
 }
 
 function firstLine(e: unknown): string {
@@ -196,6 +244,7 @@ function messageMatches(actual: string, expected: string): boolean {
 /** A module's state in the running script. */
 interface LoadedModule {
   id?: number; // driver instance id, when loaded
+  bytes?: Uint8Array; // the module, for a build for the other CPU
   broken?: string; // why it is unusable
   simd?: boolean; // broken because of SIMD
   so?: string;
@@ -241,21 +290,25 @@ export async function runScript(
     number,
     Promise<{ bytes: Uint8Array; so?: string; error?: string; simd?: boolean }>
   >();
+  // In a script for a 3.0 feature, a module that cannot be used says so.
+  const tag = ctx.feature && ctx.feature !== "2.0 core"
+    ? `[${ctx.feature}] `
+    : "";
   const prepare = (index: number, source: ModuleSource) => {
     const p = (async () => {
       let bytes: Uint8Array;
       try {
-        bytes = await moduleBytes(source, file);
+        bytes = await moduleBytes(source, file, ctx.textFeatures);
       } catch (e) {
         return {
           bytes: new Uint8Array(),
-          error: `wabt rejected the module text: ${firstLine(e)}`,
+          error: `${tag}wabt rejected the module text: ${firstLine(e)}`,
         };
       }
       try {
         checkModule(bytes);
       } catch (e) {
-        return { bytes, error: `module rejected: ${firstLine(e)}` };
+        return { bytes, error: `${tag}module rejected: ${firstLine(e)}` };
       }
       try {
         return { bytes, so: await ctx.compiler.compile(bytes) };
@@ -263,7 +316,7 @@ export async function runScript(
         const msg = firstLine(e);
         return {
           bytes,
-          error: `compile failed: ${msg}`,
+          error: `${tag}compile failed: ${msg}`,
           simd: isSimdError(msg),
         };
       }
@@ -379,6 +432,96 @@ export async function runScript(
     }
   };
 
+  // --cross-cpu: the other CPU's driver (restarted every few requests) and
+  // how many cross checks this file has had.
+  let other: SpecDriver | undefined;
+  let otherRequests = 0;
+  let crossDone = 0;
+  const otherRequest = async (
+    cross: CrossContext,
+    line: string,
+  ): Promise<DriverReply> => {
+    if (other && (other.dead || otherRequests >= cross.restartEvery)) {
+      await other.close();
+      other = undefined;
+    }
+    if (!other) {
+      other = new SpecDriver(cross.driverPath, cross.driverArgs);
+      otherRequests = 0;
+    }
+    otherRequests++;
+    const reply = await other.request(line, ctx.timeoutMs * 6);
+    if (reply.kind === "crash" || reply.kind === "timeout") other.kill();
+    return reply;
+  };
+
+  /**
+   * The cross-CPU check of one snapshot taken here: restored and finished
+   * on the other CPU; and restored there, checkpointed again at its next
+   * point, and that snapshot restored and finished here. Both must end
+   * like the uninterrupted run. Returns failure messages.
+   */
+  const crossCheck = async (
+    cross: CrossContext,
+    m: LoadedModule,
+    action: Action & { kind: "invoke" },
+    snapshot: string,
+    point: number,
+    want: DriverReply,
+    counts: CrCounts,
+  ): Promise<string[]> => {
+    const failures: string[] = [];
+    let otherSo: string;
+    try {
+      otherSo = await cross.compiler.compile(m.bytes!);
+    } catch (e) {
+      return [`cross-CPU: cannot build for ${cross.name}: ${firstLine(e)}`];
+    }
+    const where = `checkpoint at point ${point}`;
+    const check = (got: DriverReply, what: string) => {
+      if (!got.cr) failures.push(`${where} ${what}: ${describe(got)}`);
+      else if (!sameOutcome(got, want)) {
+        failures.push(
+          `${where} ${what}: uninterrupted ${describe(want)}, restored ${
+            describe(got)
+          }`,
+        );
+      } else if (got.cr.hash !== want.cr?.hash) {
+        failures.push(`${where} ${what}: final state differs`);
+      }
+    };
+    const out = await otherRequest(
+      cross,
+      crRestoreRequest(0, otherSo, action.field, snapshot, action.args),
+    );
+    counts.crossOut = (counts.crossOut ?? 0) + 1;
+    check(out, `restored on ${cross.name}`);
+    const hopped = `${snapshot}.hop`;
+    const hop = await otherRequest(
+      cross,
+      crHopRequest(0, otherSo, action.field, snapshot, hopped, action.args),
+    );
+    if (!hop.cr) {
+      failures.push(`${where} restored on ${cross.name}: ${describe(hop)}`);
+    } else if (!hop.cr.hop) {
+      check(hop, `restored on ${cross.name}`); // it ended before a next point
+    } else {
+      const fresh = new SpecDriver(ctx.driverPath, ctx.driverArgs);
+      try {
+        const back = await fresh.request(
+          crRestoreRequest(0, m.so!, action.field, hopped, action.args),
+          ctx.timeoutMs * 2,
+        );
+        counts.crossIn = (counts.crossIn ?? 0) + 1;
+        check(back, `checkpointed again on ${cross.name}, restored here`);
+      } finally {
+        await fresh.close();
+        await Deno.remove(hopped).catch(() => {});
+      }
+    }
+    return failures;
+  };
+
   /** An invocation with checkpoint injection; sets pendingCr. */
   const invokeWithCr = async (
     cr: CrContext,
@@ -395,10 +538,17 @@ export async function runScript(
         maxPoints: exhaustion ? cr.exhaustionPoints : cr.maxPoints,
         within: exhaustion ? cr.exhaustionWithin : 0,
         budgetMs: cr.budgetMs,
-        freshEvery: m.so ? cr.freshEvery : 0,
+        freshEvery: !m.so ? 0 : cr.cross
+          // Not assert_exhaustion: a restore must recurse to the other
+          // driver's full depth, under qemu minutes.
+          ? (crossDone < cr.cross.perFile && m.bytes && !exhaustion ? 1 : 0)
+          : cr.freshEvery,
         freshPrefix: prefix,
+        chain: cr.chain,
+        depthLimit: exhaustion ? cr.exhaustionDepth : 0,
       }),
-      ctx.timeoutMs * 3 + cr.budgetMs,
+      // The chained check of a long loop (65,536 points) needs its time.
+      ctx.timeoutMs * 20 + cr.budgetMs,
     );
     if (!reply.cr) return reply;
     const counts: CrCounts = {
@@ -406,6 +556,8 @@ export async function runScript(
       checked: reply.cr.checked,
       mismatched: reply.cr.mismatched,
       notCheckpointable: reply.cr.notCheckpointable,
+      unchecked: reply.cr.unchecked,
+      full: reply.cr.full,
       fresh: 0,
     };
     if (counts.notCheckpointable > 0) {
@@ -415,11 +567,36 @@ export async function runScript(
     const failures: string[] = [];
     if (reply.cr.mismatched > 0) {
       failures.push(
-        `${reply.cr.mismatched} of ${reply.cr.checked} checkpoints did not ` +
-          `reproduce the uninterrupted run; first: ${reply.cr.detail}`,
+        `${reply.cr.mismatched} checks (of ${reply.cr.reached} points, ` +
+          `${reply.cr.full} full runs) did not reproduce the uninterrupted ` +
+          `run; first: ${reply.cr.detail}`,
+      );
+    }
+    if (cr.chain && reply.cr.unchecked > 0 && reply.cr.mismatched === 0) {
+      failures.push(
+        `${reply.cr.unchecked} of ${reply.cr.reached} points were not checked`,
       );
     }
     for (const point of reply.cr.fresh) {
+      if (cr.cross && m.bytes) {
+        const snapshot = `${prefix}-${point}.snap`;
+        if (crossDone < cr.cross.perFile) {
+          crossDone++;
+          const f = await crossCheck(
+            cr.cross,
+            m,
+            action,
+            snapshot,
+            point,
+            reply,
+            counts,
+          );
+          counts.mismatched += f.length;
+          failures.push(...f);
+        }
+        await Deno.remove(snapshot).catch(() => {});
+        continue;
+      }
       const failure = await restoreInFreshProcess(
         m.so!,
         action,
@@ -471,7 +648,7 @@ export async function runScript(
     const reply = await send(loadRequest(id, prep.so!));
     if (reply.kind === "ok") {
       nextId++;
-      return { reply, m: { id, so: prep.so } };
+      return { reply, m: { id, so: prep.so, bytes: prep.bytes } };
     }
     if (reply.kind !== "crash" && reply.kind !== "timeout") nextId++;
     void mod;
@@ -666,6 +843,7 @@ export async function runScript(
               base,
               file,
               ctx.strictMessages,
+              ctx.textFeatures,
             ),
           );
           break;
@@ -680,6 +858,7 @@ export async function runScript(
     }
   } finally {
     await driver?.close();
+    await other?.close();
   }
   return records;
 }
@@ -692,10 +871,11 @@ async function checkRejected(
   base: Omit<AssertionRecord, "outcome">,
   file: string,
   strict: boolean,
+  features?: TextFeatures,
 ): Promise<AssertionRecord> {
   let bytes: Uint8Array;
   try {
-    bytes = await moduleBytes(mod.source, file);
+    bytes = await moduleBytes(mod.source, file, features);
   } catch (e) {
     if (type === "assert_malformed") return { ...base, outcome: "pass" }; // a text-format error
     return {

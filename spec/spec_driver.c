@@ -15,6 +15,8 @@
  *            <prefix|-> <value>...  -> cr <key=value>... ; <invoke's reply>
  *   crrestore <id> <path.so> <name-hex> <snapshot-file> <value>...
  *                               -> cr hash=<hex> ; <invoke's reply>
+ *   crhop <id> <path.so> <name-hex> <snapshot-file> <out-file> <value>...
+ *                               -> cr hop=1 ; ok | cr hop=0 hash=<hex> ; <invoke's reply>
  *   quit
  *
  * crinvoke is `invoke` with checkpoint injection (see "Checkpoint
@@ -46,6 +48,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -992,6 +995,561 @@ static void print_hex_name(const char *key, const char *s) {
 
 static uint64_t fresh_counter; /* checks so far, for fresh-every sampling */
 
+/* ---- Observed runs: the point trace and in-memory snapshots -------------- */
+
+/* Runtime hooks for the harness (runtime/checkpoint.c; not in snapshot.h,
+ * which is the embedder's API). */
+typedef int (*gw_cr_point_observer)(void *user, gw_instance *inst,
+                                    uint32_t point);
+typedef int (*gw_cr_snapshot_sink)(void *user, uint8_t *bytes, size_t len);
+void gw_cr_observe_points(gw_exec *exec, gw_cr_point_observer fn, void *user);
+void gw_cr_set_snapshot_sink(gw_exec *exec, gw_cr_snapshot_sink fn,
+                             void *user);
+
+/* What the uninterrupted run went through: at its k-th point (1-based,
+ * index k-1) the migration point id and a hash of the polling instance's
+ * globals. */
+typedef struct point_trace {
+  uint32_t *points;
+  uint64_t *globals;
+  uint64_t len, cap;
+} point_trace;
+
+static void trace_free(point_trace *t) {
+  free(t->points);
+  free(t->globals);
+  memset(t, 0, sizeof *t);
+}
+
+static uint64_t globals_hash(const gw_instance *inst) {
+  uint64_t h = HASH_SEED;
+  for (uint32_t i = 0; i < inst->module->num_globals; i++) {
+    uint8_t key[16];
+    value_key(inst, type_letter(inst->globals[i]->type),
+              &inst->globals[i]->value, key);
+    h = hash_bytes(h, key, 16);
+  }
+  return h;
+}
+
+/* The observer's state for one run (see observe_point). */
+typedef struct observer_ctx {
+  int recording;        /* 1: append to trace; 0: compare with it */
+  point_trace *trace;
+  uint64_t pos;         /* points observed, numbered as in the trace */
+  uint64_t trigger_at;  /* request a checkpoint from this point on (0: no) */
+  uint64_t diverged_at; /* first point that differs from the trace (0: none) */
+  uint32_t repoll;      /* 1 + a loop point resumed at, whose poll runs again */
+  gw_instance *running; /* set: move its memories aside when it unwinds */
+  char why[200];
+} observer_ctx;
+
+/*
+ * The chained check hands memory contents from one instance to the next
+ * without the snapshot's zlib streams (compressing, scanning and inflating
+ * the pages at every point costs about 1 ms a point and page): when the
+ * running instance starts unwinding, its memories' sizes are set to 0 for
+ * the snapshot (which then holds no page ranges) and written into the
+ * snapshot's JSON afterwards; after the restore the restored instance's
+ * memories and these trade reservations (same module, so same size and
+ * layout; the restore gave it the same page counts), so the contents move
+ * without a copy. Everything else goes through the snapshot's bytes; the
+ * memory encoding is what the full-run checks and fresh-process restores
+ * exercise.
+ */
+static const uint8_t *find_key(const uint8_t *p, const uint8_t *end,
+                               const char *key);
+
+typedef struct memory_stash {
+  gw_instance *inst; /* whose memories these are */
+  uint32_t count;
+  uint32_t index[8]; /* memory indices (defined memories only) */
+  gw_memory *mem[8];
+  uint64_t pages[8]; /* their real sizes */
+} memory_stash;
+static memory_stash stash;
+
+/* Puts the real sizes back (idempotent). */
+static void stash_free(memory_stash *m) {
+  for (uint32_t i = 0; i < m->count; i++) m->mem[i]->pages = m->pages[i];
+  memset(m, 0, sizeof *m);
+}
+
+static void stash_memories(const gw_instance *inst) {
+  stash_free(&stash);
+  const gw_module_desc *m = inst->module;
+  /* Imported memories are shared with other instances (the restored one
+   * too): the snapshot carries those. */
+  for (uint32_t i = m->num_imported_memories; i < m->num_memories; i++) {
+    if (stash.count == 8) break; /* the snapshot carries the rest */
+    gw_memory *mem = inst->memories[i];
+    stash.index[stash.count] = i;
+    stash.mem[stash.count] = mem;
+    stash.pages[stash.count++] = mem->pages;
+    mem->pages = 0;
+  }
+  stash.inst = (gw_instance *)inst;
+}
+
+/* The snapshot of a stashed instance: puts the sizes back, in the
+ * instance and in the JSON ("pages":0 of each memory, in order). A new
+ * buffer, or NULL when the bytes do not have that shape. */
+static uint8_t *unstash_sizes(const uint8_t *bytes, size_t len,
+                              size_t *out_len) {
+  for (uint32_t i = 0; i < stash.count; i++) stash.mem[i]->pages = stash.pages[i];
+  if (len < GW_SNAPSHOT_HEADER_SIZE + GW_SNAPSHOT_TRAILER_SIZE) return NULL;
+  uint64_t json_len = get_le64(bytes + 16), blob_len = get_le64(bytes + 24);
+  if (GW_SNAPSHOT_HEADER_SIZE + json_len + blob_len + 4 != len) return NULL;
+  const uint8_t *json = bytes + GW_SNAPSHOT_HEADER_SIZE, *end = json + json_len;
+  size_t cap = len + 24 * (size_t)stash.count;
+  uint8_t *out = malloc(cap);
+  if (!out) abort();
+  memcpy(out, bytes, GW_SNAPSHOT_HEADER_SIZE);
+  size_t o = GW_SNAPSHOT_HEADER_SIZE;
+  const uint8_t *p = find_key(json, end, "\"memories\":");
+  if (!p) {
+    free(out);
+    return NULL;
+  }
+  memcpy(out + o, json, (size_t)(p - json));
+  o += (size_t)(p - json);
+  for (uint32_t i = 0; i < stash.count; i++) {
+    char key[48];
+    int klen = snprintf(key, sizeof key, "{\"index\":%u,\"pages\":0,", stash.index[i]);
+    const uint8_t *q = find_key(p, end, key);
+    if (!q) {
+      free(out);
+      return NULL;
+    }
+    memcpy(out + o, p, (size_t)(q - p));
+    o += (size_t)(q - p);
+    o += (size_t)sprintf((char *)out + o, "{\"index\":%u,\"pages\":%" PRIu64 ",",
+                         stash.index[i], stash.pages[i]);
+    p = q + klen;
+  }
+  memcpy(out + o, p, (size_t)(end - p));
+  o += (size_t)(end - p);
+  uint64_t new_json = o - GW_SNAPSHOT_HEADER_SIZE;
+  for (int k = 0; k < 8; k++) out[16 + k] = (uint8_t)(new_json >> (8 * k));
+  memcpy(out + o, end, (size_t)blob_len);
+  o += (size_t)blob_len;
+  put_le32(out + o, gw_crc32(out, o));
+  *out_len = o + 4;
+  return out;
+}
+
+/* Hands the stashed contents to inst (just restored from the matching
+ * snapshot, so its memories have the stashed sizes): the stashed memories
+ * and inst's trade reservations. -1 when the sizes differ. */
+static int unstash_memories(gw_instance *inst, memory_stash *m) {
+  if (m->count == 0) return 0;
+  for (uint32_t i = 0; i < m->count; i++) {
+    if (m->index[i] >= inst->module->num_memories) return -1;
+    gw_memory *mem = inst->memories[m->index[i]];
+    if (mem == m->mem[i] || mem->pages != m->pages[i] ||
+        mem->reserved != m->mem[i]->reserved)
+      return -1;
+  }
+  for (uint32_t i = 0; i < m->count; i++) {
+    gw_memory *mem = inst->memories[m->index[i]];
+    uint8_t *base = mem->base;
+    mem->base = m->mem[i]->base;
+    m->mem[i]->base = base;
+  }
+  /* Generated code reads memory 0 through the instance's copy of its base. */
+  if (inst->module->num_memories > 0) {
+    inst->mem0_base = inst->memories[0]->base;
+    m->inst->mem0_base = m->inst->memories[0]->base;
+  }
+  memset(m, 0, sizeof *m);
+  return 0;
+}
+
+static int observe_point(void *user, gw_instance *inst, uint32_t point) {
+  observer_ctx *o = user;
+  if (o->repoll) {
+    /* A resume at a loop point enters the loop header before its poll
+     * (compiler/instrument/checkpoint.ts), so that point polls again
+     * first: not a new point. */
+    uint32_t expected = o->repoll - 1;
+    o->repoll = 0;
+    if (point == expected) return 0;
+  }
+  o->pos++;
+  uint64_t g = globals_hash(inst);
+  point_trace *t = o->trace;
+  if (o->recording) {
+    if (t->len == t->cap) {
+      t->cap = t->cap ? 2 * t->cap : 1024;
+      t->points = realloc(t->points, t->cap * sizeof *t->points);
+      t->globals = realloc(t->globals, t->cap * sizeof *t->globals);
+      if (!t->points || !t->globals) abort();
+    }
+    t->points[t->len] = point;
+    t->globals[t->len++] = g;
+  } else if (!o->diverged_at) {
+    if (o->pos > t->len) {
+      o->diverged_at = o->pos;
+      snprintf(o->why, sizeof o->why,
+               "the restored run went on past the uninterrupted run's last "
+               "point (%" PRIu64 ")", t->len);
+    } else if (t->points[o->pos - 1] != point) {
+      const gw_point_desc *a = &inst->module->points[point];
+      o->diverged_at = o->pos;
+      snprintf(o->why, sizeof o->why,
+               "at point %" PRIu64 " the restored run is at function %u "
+               "offset %u, the uninterrupted run at another point (id %u)",
+               o->pos, a->func, a->offset, t->points[o->pos - 1]);
+    } else if (t->globals[o->pos - 1] != g) {
+      o->diverged_at = o->pos;
+      snprintf(o->why, sizeof o->why, "at point %" PRIu64 " globals differ",
+               o->pos);
+    }
+  }
+  if (o->diverged_at) return 1; /* stop the run at once */
+  int request = o->trigger_at != 0 && o->pos >= o->trigger_at;
+  /* A request at an entry or loop point unwinds right here. */
+  if (request && o->running == inst && point < inst->module->num_points &&
+      inst->module->points[point].kind != GW_POINT_CALL)
+    stash_memories(inst);
+  return request;
+}
+
+/* The last snapshot taken (the sink's), owned here. */
+static uint8_t *last_snap;
+static size_t last_snap_len;
+
+static int keep_snapshot(void *user, uint8_t *bytes, size_t len) {
+  (void)user;
+  free(last_snap);
+  last_snap = bytes;
+  last_snap_len = len;
+  if (stash.count > 0) {
+    size_t fixed_len;
+    uint8_t *fixed = unstash_sizes(bytes, len, &fixed_len);
+    free(bytes);
+    last_snap = fixed;
+    last_snap_len = fixed ? fixed_len : 0;
+    if (!fixed) return -1;
+  }
+  return 0;
+}
+
+/* Takes ownership of the last snapshot (NULL when none). */
+static uint8_t *take_snapshot(size_t *len) {
+  uint8_t *b = last_snap;
+  *len = last_snap_len;
+  last_snap = NULL;
+  last_snap_len = 0;
+  return b;
+}
+
+/* Counting with the observer and in-memory snapshots (no file). */
+static void cr_arm_observed(observer_ctx *o) {
+  cr_arm(UINT64_MAX);
+  gw_cr_observe_points(&driver_exec, observe_point, o);
+  gw_cr_set_snapshot_sink(&driver_exec, keep_snapshot, NULL);
+}
+
+/* A snapshot's Wasm state, hashed: from the "frames" member to the end of
+ * the blob (the header, producer, arch, reason and points_reached and the
+ * CRC are not state). 0 when the bytes are not a snapshot. */
+static const uint8_t *find_key(const uint8_t *p, const uint8_t *end,
+                               const char *key) {
+  size_t k = strlen(key);
+  for (; p + k <= end; p++)
+    if (memcmp(p, key, k) == 0) return p;
+  return NULL;
+}
+
+/* A snapshot's Wasm state without memory contents, hashed: its JSON from
+ * "frames" to the end, the memories' page ranges left out (the chained
+ * check moves memory contents by copy, see memory_stash; the header,
+ * producer, arch, reason and points_reached are not state). 0 when the
+ * bytes are not a snapshot. */
+static uint64_t snapshot_digest(const uint8_t *bytes, size_t len) {
+  if (len < GW_SNAPSHOT_HEADER_SIZE + GW_SNAPSHOT_TRAILER_SIZE) return 0;
+  uint64_t json_len = get_le64(bytes + 16);
+  if (json_len > len - GW_SNAPSHOT_HEADER_SIZE) return 0;
+  const uint8_t *json = bytes + GW_SNAPSHOT_HEADER_SIZE, *end = json + json_len;
+  const uint8_t *frames = find_key(json, end, "\"frames\":");
+  const uint8_t *mems = frames ? find_key(frames, end, "\"memories\":") : NULL;
+  const uint8_t *dropped = mems ? find_key(mems, end, "\"dropped\":") : NULL;
+  if (!dropped) return 0;
+  uint64_t h = hash_bytes(HASH_SEED, frames, (size_t)(mems - frames));
+  /* Each memory's size, not its ranges. */
+  for (const uint8_t *p = mems; (p = find_key(p, dropped, "\"pages\":")); p++) {
+    const uint8_t *q = p + 8;
+    while (q < dropped && *q >= '0' && *q <= '9') q++;
+    h = hash_bytes(h, p, (size_t)(q - p));
+  }
+  h = hash_bytes(h, dropped, (size_t)(end - dropped));
+  return h ? h : 1;
+}
+
+/* Instantiates rec's module again, linked like the original, start not
+ * run. NULL with a message on failure. */
+static gw_instance *fresh_instance(load_record *rec, char *err, size_t n) {
+  gw_instance *fresh = NULL;
+  int rc = gw_instantiate_ex(rec->desc, &driver_exec, replay_import, rec, rec,
+                             &fresh, err, n, GW_INST_NO_START);
+  if (rc != 0) {
+    if (rc > 0) snprintf(err, n, "fresh instance trapped: %s", gw_trap_message(rc));
+    gw_instance_free(fresh);
+    return NULL;
+  }
+  return fresh;
+}
+
+/* For a snapshot unwound at the trace's point `pos`: 1 + that point's id
+ * when it is a loop point (polled again on resume), else 0. */
+static uint32_t repoll_after(const gw_instance *inst, const point_trace *trace,
+                             uint64_t pos) {
+  if (pos == 0 || pos > trace->len) return 0;
+  uint32_t id = trace->points[pos - 1];
+  if (id >= inst->module->num_points) return 0;
+  return inst->module->points[id].kind == GW_POINT_LOOP ? id + 1 : 0;
+}
+
+/* What the chained check found. */
+typedef struct chain_result {
+  uint64_t checked, nocp, mismatched, unchecked;
+  char nocp_reason[256];
+  char detail[600];
+  uint64_t *digests; /* [k]: digest of the snapshot unwound at point k, 0: none */
+} chain_result;
+
+static void chain_nocp(chain_result *r, uint64_t count, const char *why) {
+  r->nocp += count;
+  if (!r->nocp_reason[0]) snprintf(r->nocp_reason, sizeof r->nocp_reason, "%s", why);
+}
+
+/*
+ * The chained check of every point (docs/proof.md): from the state before
+ * the invocation, run to point 1 and checkpoint there; restore the bytes
+ * into another instance, resume, checkpoint at the next point, and so on to
+ * the end. At every point the run must be where the uninterrupted run was
+ * (same migration point, same globals), and the end must equal the
+ * uninterrupted run's (results or trap, memories, tables, globals). A point
+ * whose checkpoint is not portable is retried from the last good snapshot
+ * with the request one point later.
+ */
+static void run_chain(load_record *rec, gw_instance *target,
+                      const call_spec *c, const run_outcome *want,
+                      point_trace *trace, const state_image *before,
+                      chain_result *r) {
+  char err[512] = "";
+  uint64_t n = trace->len;
+  r->digests = calloc(n + 1, sizeof *r->digests);
+  if (!r->digests) abort();
+  gw_instance *insts[2] = {fresh_instance(rec, err, sizeof err), NULL};
+  if (insts[0]) insts[1] = fresh_instance(rec, err, sizeof err);
+  if (!insts[1]) {
+    r->mismatched++;
+    snprintf(r->detail, sizeof r->detail, "chained check: %s", err);
+    r->unchecked = n;
+    gw_instance_free(insts[0]);
+    return;
+  }
+  gw_value *results = calloc((size_t)c->nresults + 1, sizeof *results);
+  if (!results) abort();
+  observer_ctx obs = {.recording = 0, .trace = trace};
+  cr_arm_observed(&obs);
+  uint8_t *good = NULL; /* the last snapshot that continued the chain */
+  size_t good_len = 0;
+  memory_stash good_mem = {0}; /* its memories (see memory_stash) */
+  uint64_t good_pos = 0;
+  int next_inst = 0;
+  uint64_t trigger = 1; /* request from this point on; 0: none (the end) */
+  for (;;) {
+    /* One segment: from the start or from `good`, requesting a checkpoint
+     * at `trigger`. */
+    gw_instance *running;
+    obs.trigger_at = trigger;
+    obs.pos = good_pos;
+    obs.diverged_at = 0;
+    stash_free(&stash);
+    int32_t kind;
+    if (!good) {
+      image_apply(before);
+      running = target;
+      obs.running = running;
+      kind = gw_cr_call(&driver_exec, target, c->fn, c->params, results, err,
+                        sizeof err);
+    } else {
+      running = insts[next_inst];
+      next_inst ^= 1;
+      uint8_t *copy = NULL;
+      const uint8_t *bytes = good;
+      if (corrupt_restores) {
+        copy = malloc(good_len);
+        if (!copy) abort();
+        memcpy(copy, good, good_len);
+        corrupt_one_local(copy, good_len);
+        bytes = copy;
+      }
+      char inner[256];
+      int rc = gw_cr_restore_bytes(&driver_exec, running, bytes, good_len,
+                                   inner, sizeof inner);
+      free(copy);
+      if (rc == 0 && unstash_memories(running, &good_mem) != 0) {
+        rc = -1;
+        snprintf(inner, sizeof inner, "memory sizes differ from the snapshot's");
+      }
+      if (rc != 0) {
+        r->mismatched++;
+        snprintf(r->detail, sizeof r->detail,
+                 "chained check: restore at point %" PRIu64 " failed: %s",
+                 good_pos, inner);
+        r->unchecked += n - good_pos;
+        break;
+      }
+      obs.running = running;
+      obs.repoll = repoll_after(running, trace, good_pos);
+      kind = gw_cr_call(&driver_exec, running, c->fn, c->params, results, err,
+                        sizeof err);
+    }
+    uint64_t at = obs.pos;
+    size_t unused;
+    if (obs.diverged_at) {
+      r->mismatched++;
+      snprintf(r->detail, sizeof r->detail,
+               "chained check, resumed from point %" PRIu64 ": %s", good_pos,
+               obs.why);
+      r->unchecked += n > good_pos ? n - good_pos : 0;
+      free(take_snapshot(&unused));
+      break;
+    }
+    if (kind == GW_CR_CHECKPOINTED) {
+      size_t len;
+      uint8_t *bytes = take_snapshot(&len);
+      if (!bytes || at <= good_pos || at > n) {
+        r->mismatched++;
+        snprintf(r->detail, sizeof r->detail,
+                 "chained check: no snapshot at point %" PRIu64, at);
+        r->unchecked += n - good_pos;
+        free(bytes);
+        break;
+      }
+      r->digests[at] = snapshot_digest(bytes, len);
+      r->checked += at - trigger + 1; /* trigger..at-1 are deferred calls */
+      free(good);
+      good = bytes;
+      good_len = len;
+      good_pos = at;
+      stash_free(&good_mem);
+      good_mem = stash; /* moved */
+      memset(&stash, 0, sizeof stash);
+      trigger = at + 1;
+      continue;
+    }
+    if (kind == GW_CR_ERROR && trigger != 0 && at >= trigger &&
+        is_portability_limit(err)) {
+      /* Not portable from `trigger` to `at`: again from the start (the
+       * last good snapshot's memories were handed on), requesting one
+       * point later (none after the last). */
+      free(take_snapshot(&unused));
+      chain_nocp(r, at - trigger + 1, err);
+      trigger = at + 1 > n ? 0 : at + 1;
+      stash_free(&good_mem);
+      free(good);
+      good = NULL;
+      good_len = 0;
+      good_pos = 0;
+      continue;
+    }
+    if (kind == GW_CR_ERROR || kind == GW_CR_CHECKPOINTED) {
+      free(take_snapshot(&unused));
+      r->mismatched++;
+      snprintf(r->detail, sizeof r->detail,
+               "chained check: checkpoint at point %" PRIu64 " failed: %s",
+               at, err);
+      r->unchecked += n - good_pos;
+      break;
+    }
+    /* The invocation ended (returned or trapped). */
+    if (trigger != 0 && at >= trigger)
+      chain_nocp(r, at - trigger + 1,
+                 "the invocation ended before a checkpoint could be taken");
+    char why[512] = "";
+    if (at != n) {
+      snprintf(why, sizeof why,
+               "the restored run ended after %" PRIu64 " points, the "
+               "uninterrupted run after %" PRIu64, at, n);
+    } else {
+      run_outcome got = capture_outcome(running, kind, c, results);
+      compare_outcomes(running->module, c, want, &got, why, sizeof why);
+      free_outcome(&got);
+    }
+    if (why[0]) {
+      r->mismatched++;
+      snprintf(r->detail, sizeof r->detail,
+               "chained check, resumed from point %" PRIu64 ": %s", good_pos,
+               why);
+    }
+    break;
+  }
+  cr_arm(0);
+  stash_free(&stash);
+  stash_free(&good_mem);
+  free(good);
+  free(results);
+  gw_instance_free(insts[0]);
+  gw_instance_free(insts[1]);
+}
+
+/* The points the full-run checks take: `max_points` spread evenly over
+ * 1..range (first and last included; one: the middle), plus the first occurrence of every
+ * migration point of the trace (its resume path, against a snapshot of the
+ * normal code), at most `max_first` of those; sorted, no duplicates. */
+static uint64_t *full_run_sample(const point_trace *trace, uint64_t range,
+                                 uint64_t max_points, uint64_t max_first,
+                                 size_t *count) {
+  size_t cap = (size_t)(max_points + max_first + 1), k = 0;
+  uint64_t *s = malloc(cap * sizeof *s);
+  if (!s) abort();
+  uint64_t samples = range < max_points ? range : max_points;
+  for (uint64_t i = 0; i < samples; i++)
+    s[k++] = samples == 1 ? (range + 1) / 2 /* one: the middle */
+                          : 1 + (uint64_t)((double)i * (double)(range - 1) /
+                                           (double)(samples - 1));
+  if (max_first > 0 && trace->len > 0) {
+    uint32_t maxid = 0;
+    for (uint64_t i = 0; i < trace->len; i++)
+      if (trace->points[i] > maxid) maxid = trace->points[i];
+    uint8_t *seen = calloc((size_t)maxid + 1, 1);
+    if (!seen) abort();
+    uint64_t firsts = 0;
+    for (uint64_t i = 0; i < trace->len && i < range && firsts < max_first; i++)
+      if (!seen[trace->points[i]]) {
+        seen[trace->points[i]] = 1;
+        s[k++] = i + 1;
+        firsts++;
+      }
+    free(seen);
+  }
+  /* Sort (insertion: k is small) and drop duplicates. */
+  for (size_t i = 1; i < k; i++)
+    for (size_t j = i; j > 0 && s[j - 1] > s[j]; j--) {
+      uint64_t t = s[j];
+      s[j] = s[j - 1];
+      s[j - 1] = t;
+    }
+  size_t u = 0;
+  for (size_t i = 0; i < k; i++)
+    if (u == 0 || s[u - 1] != s[i]) s[u++] = s[i];
+  *count = u;
+  return s;
+}
+
+/*
+ * crinvoke: the uninterrupted run (its point trace recorded), then the
+ * chained check of every point (chain=1), then full-run checks at a sample
+ * of points: run again with a request at point k, restore the snapshot
+ * into a fresh instance, finish and compare with the uninterrupted run,
+ * and (with the chain) compare that normal-code snapshot with the chain's
+ * at the same point.
+ */
 static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
                          char **opts, char **args, int nargs) {
   call_spec c;
@@ -1000,7 +1558,29 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
   double budget_ms = strtod(opts[2], NULL);
   uint64_t fresh_every = strtoull(opts[3], NULL, 10);
   const char *prefix = opts[4];
+  int chain = strtol(opts[5], NULL, 10) != 0;
+  int64_t depth = strtoll(opts[6], NULL, 10);
   if (prepare_call(inst, name, len, args, nargs, &c) != 0) return;
+  int64_t saved_left = driver_exec.depth_left, saved_limit = driver_exec.depth_limit;
+  if (depth > 0 && c.fn->instance) {
+    /* The chain's cost at depth d is d frames a point: with big frames
+     * (thousands of locals anywhere in the module) the depth goes down so
+     * that the values saved over the whole chain stay about those of
+     * depth^2/2 frames of 100 values. */
+    const gw_instance *ti = c.fn->instance;
+    uint64_t values = 1;
+    for (uint32_t p = 0; p < ti->module->num_points; p++) {
+      const gw_point_desc *pd = &ti->module->points[p];
+      if (pd->num_locals + pd->num_stack > values)
+        values = pd->num_locals + pd->num_stack;
+    }
+    if (values > 100) {
+      int64_t scaled = (int64_t)((double)depth * sqrt(100.0 / (double)values));
+      depth = scaled < 20 ? 20 : scaled;
+    }
+  }
+  if (depth > 0 && depth < saved_limit)
+    driver_exec.depth_left = driver_exec.depth_limit = depth;
   double started = now_ms();
   gw_instance *target = c.fn->instance;
   load_record *rec = target ? target->host : NULL;
@@ -1008,11 +1588,13 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
       target->module->num_points == 0) {
     /* A host function, or a module built without migration points. */
     int32_t kind = gw_call(&driver_exec, c.fn, c.params, c.results);
-    printf("cr reached=0 checked=0 mismatched=0 nocp=0 fresh=- ; ");
+    printf("cr reached=0 checked=0 mismatched=0 nocp=0 unchecked=0 full=0 "
+           "fresh=- ; ");
     print_outcome(kind, &c, c.results);
     putchar('\n');
     fflush(stdout);
     free_call(&c);
+    driver_exec.depth_left = saved_left, driver_exec.depth_limit = saved_limit;
     return;
   }
   /* The state the invocation may touch: the target's, or, when it is
@@ -1025,10 +1607,12 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
   }
 
   char err[512] = "";
-  cr_arm(UINT64_MAX);
+  point_trace trace = {0};
+  observer_ctx rec_obs = {.recording = 1, .trace = &trace};
+  cr_arm_observed(&rec_obs);
   int32_t kind = gw_cr_call(&driver_exec, target, c.fn, c.params, c.results,
                             err, sizeof err);
-  uint64_t reached = gw_cr_points_reached(&driver_exec);
+  uint64_t reached = trace.len;
   cr_arm(0);
   run_outcome want = capture_outcome(target, kind, &c, c.results);
   if (rec->linked) {
@@ -1037,50 +1621,72 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
     image_add(&after, target);
   }
 
-  uint64_t checked = 0, mismatched = 0, nocp = 0;
-  char nocp_reason[256] = "", detail[600] = "";
+  chain_result ch = {0};
+  if (chain && reached > 0)
+    run_chain(rec, target, &c, &want, &trace, &before, &ch);
+  started = now_ms(); /* the budget is the full runs' */
+  uint64_t checked = ch.checked, mismatched = ch.mismatched, nocp = ch.nocp;
+  uint64_t full = 0, full_nocp = 0;
+  char nocp_reason[256], detail[600];
+  snprintf(nocp_reason, sizeof nocp_reason, "%s", ch.nocp_reason);
+  snprintf(detail, sizeof detail, "%s", ch.detail);
   char fresh_list[512] = "";
   size_t fresh_len = 0;
   int fresh_ok = rec->only_spectest && target == inst && fresh_every > 0 &&
                  strcmp(prefix, "-") != 0;
   uint64_t range = within > 0 && within < reached ? within : reached;
-  uint64_t samples = range < max_points ? range : max_points;
+  size_t num_samples = 0;
+  uint64_t *sample = full_run_sample(&trace, range, max_points,
+                                     chain ? max_points : 0, &num_samples);
   gw_value *results = calloc((size_t)c.nresults + 1, sizeof *results);
   if (!results) abort();
-  for (uint64_t s = 0; s < samples; s++) {
+  for (size_t s = 0; s < num_samples; s++) {
     if (s > 0 && now_ms() - started > budget_ms) break;
-    /* Evenly spread over 1..reached, first and last included. */
-    uint64_t point = samples == 1
-                         ? range
-                         : 1 + (uint64_t)((double)s * (double)(range - 1) /
-                                          (double)(samples - 1));
+    uint64_t point = sample[s];
     image_apply(&before);
-    cr_arm(point);
-    unlink(snapshot_path);
+    observer_ctx obs = {.recording = 0, .trace = &trace, .trigger_at = point};
+    cr_arm_observed(&obs);
     int32_t k = gw_cr_call(&driver_exec, target, c.fn, c.params, results, err,
                            sizeof err);
     cr_arm(0);
+    size_t blen = 0;
+    uint8_t *bytes = take_snapshot(&blen);
     if (k == GW_CR_ERROR && is_portability_limit(err)) {
-      nocp++;
-      if (!nocp_reason[0]) snprintf(nocp_reason, sizeof nocp_reason, "%s", err);
+      free(bytes);
+      full_nocp++;
+      if (!chain) {
+        nocp++;
+        if (!nocp_reason[0]) snprintf(nocp_reason, sizeof nocp_reason, "%s", err);
+      }
       continue;
     }
     char problem[560] = "";
-    uint8_t *bytes = NULL;
-    size_t blen = 0;
-    if (k == GW_CR_ERROR) {
+    if (obs.diverged_at) {
+      snprintf(problem, sizeof problem, "the run with a checkpoint request: %s",
+               obs.why);
+    } else if (k == GW_CR_ERROR) {
       snprintf(problem, sizeof problem, "checkpoint failed: %s", err);
     } else if (k != GW_CR_CHECKPOINTED) {
-      /* The countdown expired at the last point (a call whose callee has
-       * no point): there was nothing left to checkpoint. */
-      nocp++;
-      if (!nocp_reason[0])
-        snprintf(nocp_reason, sizeof nocp_reason,
-                 "the invocation ended before a checkpoint could be taken");
+      /* The request was at the last point (a call whose callee has no
+       * point): there was nothing left to checkpoint. */
+      free(bytes);
+      full_nocp++;
+      if (!chain) {
+        nocp++;
+        if (!nocp_reason[0])
+          snprintf(nocp_reason, sizeof nocp_reason,
+                   "the invocation ended before a checkpoint could be taken");
+      }
       continue;
-    } else if (read_file(snapshot_path, &bytes, &blen) != 0) {
-      snprintf(problem, sizeof problem, "no snapshot was written");
+    } else if (!bytes) {
+      snprintf(problem, sizeof problem, "no snapshot was taken");
     } else {
+      if (chain && obs.pos <= reached && ch.digests &&
+          ch.digests[obs.pos] != 0 &&
+          ch.digests[obs.pos] != snapshot_digest(bytes, blen))
+        snprintf(problem, sizeof problem,
+                 "the chained check's state at point %" PRIu64 " differs from "
+                 "the normal run's", obs.pos);
       if (fresh_ok && fresh_counter++ % fresh_every == 0 &&
           fresh_len + 24 < sizeof fresh_list) {
         char path[1024];
@@ -1092,34 +1698,44 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
       }
       run_outcome got;
       char why[512];
-      if (restore_and_finish(rec, &c, bytes, blen, results, &got, why,
-                             sizeof why) != 0) {
+      if (problem[0]) {
+        /* already a mismatch */
+      } else if (restore_and_finish(rec, &c, bytes, blen, results, &got, why,
+                                    sizeof why) != 0) {
         snprintf(problem, sizeof problem, "%s", why);
       } else {
         if (compare_outcomes(target->module, &c, &want, &got, why, sizeof why) != 0)
           snprintf(problem, sizeof problem, "%s", why);
         free_outcome(&got);
       }
-      free(bytes);
     }
-    checked++;
+    free(bytes);
+    full++;
+    if (!chain) checked++;
     if (problem[0]) {
       mismatched++;
       if (!detail[0])
-        snprintf(detail, sizeof detail, "checkpoint at point %" PRIu64 " of %" PRIu64 ": %s",
-                 point, reached, problem);
+        snprintf(detail, sizeof detail,
+                 "full run from a checkpoint at point %" PRIu64 " of %" PRIu64
+                 ": %s", point, reached, problem);
     }
   }
+  free(sample);
   free(results);
+  free(ch.digests);
   image_apply(&after);
   image_free(&before);
   image_free(&after);
-  unlink(snapshot_path);
+  trace_free(&trace);
+  driver_exec.depth_left = saved_left, driver_exec.depth_limit = saved_limit;
 
   printf("cr reached=%" PRIu64 " checked=%" PRIu64 " mismatched=%" PRIu64
-         " nocp=%" PRIu64 " fresh=%s hash=%016" PRIx64,
-         reached, checked, mismatched, nocp, fresh_len ? fresh_list : "-",
-         want.state.parts[want.state.count]);
+         " nocp=%" PRIu64 " unchecked=%" PRIu64 " full=%" PRIu64
+         " fresh=%s hash=%016" PRIx64,
+         reached, checked, mismatched, nocp,
+         chain ? ch.unchecked : reached - checked - nocp, full,
+         fresh_len ? fresh_list : "-", want.state.parts[want.state.count]);
+  (void)full_nocp;
   print_hex_name("nocp_reason", nocp_reason);
   print_hex_name("detail", detail);
   printf(" ; ");
@@ -1130,49 +1746,121 @@ static void cmd_crinvoke(gw_instance *inst, const char *name, size_t len,
   free_call(&c);
 }
 
-/* crrestore: the fresh-process half of checkpoint injection. */
+/* Restores snapshot bytes into a fresh instance of rec's module, runs to
+ * the next migration point and checkpoints there (the bytes to *out), or,
+ * when the call ends first, captures its outcome in *got (*out NULL).
+ * 0, or -1 with a message. */
+static int restore_and_hop(load_record *rec, const call_spec *c,
+                           const uint8_t *bytes, size_t len, gw_value *results,
+                           uint8_t **out, size_t *out_len, run_outcome *got,
+                           char *err, size_t n) {
+  *out = NULL;
+  gw_instance *fresh = fresh_instance(rec, err, n);
+  if (!fresh) return -1;
+  point_trace none = {0};
+  observer_ctx obs = {.recording = 1, .trace = &none, .trigger_at = 1};
+  cr_arm(UINT64_MAX);
+  char inner[256];
+  if (gw_cr_restore_bytes(&driver_exec, fresh, bytes, len, inner, sizeof inner) != 0) {
+    snprintf(err, n, "restore failed: %s", inner);
+    cr_arm(0);
+    gw_instance_free(fresh);
+    return -1;
+  }
+  /* Recording (no comparison); requests from the first point on. */
+  obs.repoll = 0;
+  gw_cr_observe_points(&driver_exec, observe_point, &obs);
+  gw_cr_set_snapshot_sink(&driver_exec, keep_snapshot, NULL);
+  int32_t kind = gw_cr_call(&driver_exec, fresh, c->fn, c->params, results,
+                            inner, sizeof inner);
+  cr_arm(0);
+  trace_free(&none);
+  int rc = 0;
+  if (kind == GW_CR_CHECKPOINTED) {
+    *out = take_snapshot(out_len);
+    if (!*out) snprintf(err, n, "no snapshot was taken"), rc = -1;
+  } else if (kind == GW_CR_ERROR) {
+    snprintf(err, n, "restored run failed: %s", inner);
+    rc = -1;
+  } else {
+    *got = capture_outcome(fresh, kind, c, results);
+  }
+  gw_instance_free(fresh);
+  return rc;
+}
+
+/*
+ * crrestore: the fresh-process half of checkpoint injection (also run by
+ * the driver of the other CPU, for --cross-cpu). With `out` (crhop), the
+ * restored run checkpoints again at its next point and writes that
+ * snapshot to `out` instead of finishing.
+ */
 static void cmd_crrestore(char *id_text, char *path, char *name, char *snap,
-                          char **args, int nargs) {
+                          const char *out, char **args, int nargs) {
   char err[512] = "";
   char *end;
   unsigned long id = strtoul(id_text, &end, 10);
   int name_len = unhex_name(name);
   if (*end || name_len < 0) return reply("error bad request %s", id_text);
+  (void)id;
   void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!so) return reply("error dlopen: %s", dlerror());
   const gw_module_desc *desc = dlsym(so, "gw_module");
   if (!desc) return reply("error no gw_module in %s", path);
   /* Link it like a load, without running anything: restore_and_finish
-   * makes the instance that runs. */
+   * makes the instance that runs. Freed afterwards, so that a long-lived
+   * driver (under qemu, say) does not accumulate instances. */
   gw_instance *linked = NULL;
   load_record *rec = new_load_record(desc);
   int rc = gw_instantiate_ex(desc, &driver_exec, resolve_import, rec, rec,
                              &linked, err, sizeof err, GW_INST_NO_START);
-  if (rc != 0) return reply("error cannot link the module: %s", err[0] ? err : gw_trap_message(rc));
-  set_instance(id, linked);
-  remember_instance(linked);
-  call_spec c;
-  if (prepare_call(linked, name, (size_t)name_len, args, nargs, &c) != 0) return;
-  uint8_t *bytes;
-  size_t len;
-  if (read_file(snap, &bytes, &len) != 0) {
-    free_call(&c);
-    return reply("error cannot read %s", snap);
+  if (rc != 0) {
+    gw_instance_free(linked);
+    free(rec->imports), free(rec);
+    return reply("error cannot link the module: %s", err[0] ? err : gw_trap_message(rc));
   }
-  run_outcome got;
-  if (restore_and_finish(rec, &c, bytes, len, c.results, &got, err,
-                         sizeof err) != 0) {
-    free(bytes);
-    free_call(&c);
-    return reply("error %s", err);
+  call_spec c;
+  uint8_t *bytes = NULL;
+  size_t len;
+  run_outcome got = {0};
+  if (prepare_call(linked, name, (size_t)name_len, args, nargs, &c) != 0) goto done;
+  if (read_file(snap, &bytes, &len) != 0) {
+    reply("error cannot read %s", snap);
+  } else if (!out) {
+    if (restore_and_finish(rec, &c, bytes, len, c.results, &got, err,
+                           sizeof err) != 0) {
+      reply("error %s", err);
+    } else {
+      printf("cr hash=%016" PRIx64 " ; ", got.state.parts[got.state.count]);
+      print_outcome(got.kind, &c, c.results);
+      putchar('\n');
+      fflush(stdout);
+      free_outcome(&got);
+    }
+  } else {
+    uint8_t *next = NULL;
+    size_t next_len = 0;
+    if (restore_and_hop(rec, &c, bytes, len, c.results, &next, &next_len, &got,
+                        err, sizeof err) != 0) {
+      reply("error %s", err);
+    } else if (next) {
+      if (write_file(out, next, next_len) != 0) reply("error cannot write %s", out);
+      else reply("cr hop=1 ; ok", "");
+      free(next);
+    } else {
+      printf("cr hop=0 hash=%016" PRIx64 " ; ", got.state.parts[got.state.count]);
+      print_outcome(got.kind, &c, c.results);
+      putchar('\n');
+      fflush(stdout);
+      free_outcome(&got);
+    }
   }
   free(bytes);
-  printf("cr hash=%016" PRIx64 " ; ", got.state.parts[got.state.count]);
-  print_outcome(got.kind, &c, c.results);
-  putchar('\n');
-  fflush(stdout);
-  free_outcome(&got);
   free_call(&c);
+done:
+  gw_instance_free(linked);
+  free(rec->imports);
+  free(rec);
 }
 
 #define MAX_ARGS 1024
@@ -1214,17 +1902,19 @@ static int driver_loop(void *unused) {
         register_instance(words[1], inst);
         reply("ok", "");
       }
-    } else if (strcmp(cmd, "crinvoke") == 0 && n >= 8) {
+    } else if (strcmp(cmd, "crinvoke") == 0 && n >= 10) {
       gw_instance *inst = get_instance(words[1]);
       if (!inst) {
         reply("error no instance %s", words[1]);
       } else if ((name_len = unhex_name(words[2])) < 0) {
         reply("error bad name %s", words[2]);
       } else {
-        cmd_crinvoke(inst, words[2], (size_t)name_len, words + 3, words + 8, n - 8);
+        cmd_crinvoke(inst, words[2], (size_t)name_len, words + 3, words + 10, n - 10);
       }
     } else if (strcmp(cmd, "crrestore") == 0 && n >= 5) {
-      cmd_crrestore(words[1], words[2], words[3], words[4], words + 5, n - 5);
+      cmd_crrestore(words[1], words[2], words[3], words[4], NULL, words + 5, n - 5);
+    } else if (strcmp(cmd, "crhop") == 0 && n >= 6) {
+      cmd_crrestore(words[1], words[2], words[3], words[4], words[5], words + 6, n - 6);
     } else if ((strcmp(cmd, "invoke") == 0 && n >= 3) || (strcmp(cmd, "get") == 0 && n == 3)) {
       gw_instance *inst = get_instance(words[1]);
       if (!inst) {

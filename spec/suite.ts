@@ -6,7 +6,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { ModuleCompiler, type Target } from "./toolchain.ts";
+import { ModuleCompiler, type Target, type TextFeatures } from "./toolchain.ts";
 import { buildSpecDriver } from "./driver_build.ts";
 import {
   type AssertionRecord,
@@ -16,6 +16,7 @@ import {
 } from "./runner.ts";
 import { count, type FileSummary, isSimdFile, ProgressBar } from "./report.ts";
 import { parseWast } from "./wast.ts";
+import { classifyFeature } from "./features.ts";
 
 /** Options of {@link runSpec}. */
 export interface SpecOptions {
@@ -47,6 +48,8 @@ export interface SpecOptions {
   pollEverywhere?: boolean;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
+  /** Proposals module text may use: "2.0" (default) or "3.0" (for the wasm-3.0 folder). */
+  textFeatures?: TextFeatures;
   /**
    * CPU the modules and the spec driver are built for; default x86_64.
    * aarch64 runs the driver under qemu-aarch64 ({@link QEMU_AARCH64}).
@@ -57,10 +60,22 @@ export interface SpecOptions {
 /** How an aarch64 spec driver is run on another host: user-mode qemu with the cross sysroot. */
 export const QEMU_AARCH64 = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"];
 
-/** Default cap of checked migration points per invocation (`--max-points`). */
+/** Sampling mode's default cap of checked points per invocation. */
 export const DEFAULT_MAX_POINTS = 50;
-/** Cap for assert_exhaustion invocations, whose recursion is deep. */
+/**
+ * With the chained check: full-run checks per invocation, spread evenly
+ * (plus as many first occurrences of distinct migration points).
+ */
+export const DEFAULT_FULL_RUNS = 10;
+/** Cap of full-run checks for assert_exhaustion invocations, whose recursion is deep. */
 export const EXHAUSTION_MAX_POINTS = 2;
+/**
+ * assert_exhaustion invocations run with this call-depth limit under
+ * `--cr` (the spec leaves the depth of exhaustion to the implementation):
+ * every one of their points is checked, and a snapshot at depth d costs
+ * O(d), so the chained check of a recursion to depth D costs O(D^2).
+ */
+export const EXHAUSTION_DEPTH = 500;
 /**
  * assert_exhaustion samples among the first this-many points only: a
  * snapshot 100000 frames deep is huge, while a restore near the bottom
@@ -69,13 +84,28 @@ export const EXHAUSTION_MAX_POINTS = 2;
 export const EXHAUSTION_WITHIN = 1000;
 /** Default: every this-many-th check restores in a fresh process too. */
 export const DEFAULT_FRESH_EVERY = 50;
+/** `--cross-cpu`: cross checks per script file at most. */
+export const CROSS_PER_FILE = 3;
+/** `--cross-cpu`: the other CPU's driver is restarted after this many requests. */
+export const CROSS_RESTART_EVERY = 16;
 /** Default per-invocation time budget of the checks, in ms. */
 export const DEFAULT_CR_BUDGET_MS = 2000;
 
 /** Checkpoint injection options of {@link runSpec}. */
 export interface CrOptions {
-  /** Points checked per invocation at most, spread evenly; default {@link DEFAULT_MAX_POINTS}. */
+  /**
+   * Sampling mode (no chained check): at most this many points checked per
+   * invocation, spread evenly, each by a full run.
+   */
   maxPoints?: number;
+  /** With the chained check: full-run checks per invocation; default {@link DEFAULT_FULL_RUNS}. */
+  fullRuns?: number;
+  /**
+   * `--cross-cpu`: per file, up to {@link CROSS_PER_FILE} snapshots are
+   * restored on the other CPU (aarch64 under qemu for an x86_64 run, and
+   * the other way round) and, checkpointed again there, back on this one.
+   */
+  crossCpu?: boolean;
   /** Every this-many-th check also restores in a fresh process (0: never); default {@link DEFAULT_FRESH_EVERY}. */
   freshEvery?: number;
   /** Per-invocation time budget of the checks in ms; default {@link DEFAULT_CR_BUDGET_MS}. */
@@ -113,11 +143,25 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^(?:${alternatives.join("|")})$`);
 }
 
-/** Lists the .wast files of `dir` matching `filter` (also tried without ".wast"). */
+/** Whether a directory entry is a file or a symlink to one (a suite may be a folder of links). */
+function isFileEntry(dir: string, e: Deno.DirEntry): boolean {
+  if (e.isFile) return true;
+  if (!e.isSymlink) return false;
+  try {
+    return Deno.statSync(`${dir}/${e.name}`).isFile;
+  } catch {
+    return false; // a dangling link
+  }
+}
+
+/**
+ * Lists the .wast files of `dir` (regular files or symlinks to files)
+ * matching `filter` (also tried without ".wast").
+ */
 export function listScripts(dir: string, filter?: string): string[] {
   const re = filter ? globToRegExp(filter) : undefined;
   return [...Deno.readDirSync(dir)]
-    .filter((e) => e.isFile && e.name.endsWith(".wast"))
+    .filter((e) => e.name.endsWith(".wast") && isFileEntry(dir, e))
     .map((e) => e.name)
     .filter((n) => !re || re.test(n) || re.test(n.slice(0, -5)))
     .sort();
@@ -157,24 +201,55 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     target,
     options.pollEverywhere ?? options.cr !== undefined,
   );
-  let driverPath = await buildSpecDriver(target);
-  let driverArgs = options.driverArgs;
-  if (target === "aarch64") {
+  /** How to run the spec driver built for `t`. */
+  const driverFor = async (
+    t: Target,
+    extra: string[] = [],
+  ): Promise<{ path: string; args: string[] }> => {
+    const path = await buildSpecDriver(t);
+    if (t !== "aarch64") return { path, args: extra };
     await requireQemu();
-    driverArgs = [...QEMU_AARCH64.slice(1), driverPath, ...(driverArgs ?? [])];
-    driverPath = QEMU_AARCH64[0];
-  }
+    return {
+      path: QEMU_AARCH64[0],
+      args: [...QEMU_AARCH64.slice(1), path, ...extra],
+    };
+  };
+  const own = await driverFor(target, options.driverArgs);
+  const driverPath = own.path;
+  const driverArgs = own.args;
   let cr: CrContext | undefined;
   if (options.cr) {
-    const maxPoints = options.cr.maxPoints ?? DEFAULT_MAX_POINTS;
+    const chain = options.cr.maxPoints === undefined;
+    const maxPoints = options.cr.maxPoints ??
+      options.cr.fullRuns ?? DEFAULT_FULL_RUNS;
     cr = {
+      chain,
+      exhaustionDepth: chain ? EXHAUSTION_DEPTH : 0,
       maxPoints,
       exhaustionPoints: Math.min(maxPoints, EXHAUSTION_MAX_POINTS),
-      exhaustionWithin: EXHAUSTION_WITHIN,
+      exhaustionWithin: chain ? 0 : EXHAUSTION_WITHIN,
       budgetMs: options.cr.budgetMs ?? DEFAULT_CR_BUDGET_MS,
       freshEvery: options.cr.freshEvery ?? DEFAULT_FRESH_EVERY,
       tempDir: await Deno.makeTempDir({ prefix: "godwit-spec-cr-" }),
     };
+    if (options.cr.crossCpu) {
+      const otherTarget: Target = target === "x86_64" ? "aarch64" : "x86_64";
+      const otherDriver = await driverFor(otherTarget);
+      cr.cross = {
+        name: otherTarget,
+        driverPath: otherDriver.path,
+        driverArgs: otherDriver.args,
+        compiler: new ModuleCompiler(
+          options.cacheDir ?? defaultCacheDir(),
+          options.optLevel ?? 2,
+          jobs,
+          otherTarget,
+          true,
+        ),
+        perFile: CROSS_PER_FILE,
+        restartEvery: CROSS_RESTART_EVERY,
+      };
+    }
   }
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const bar = new ProgressBar(names.length);
@@ -190,7 +265,9 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
     const summary: FileSummary = { file, passed: 0, failed: 0, skipped: 0 };
     let commands;
     try {
-      commands = parseWast(await Deno.readTextFile(`${dir}/${file}`));
+      const text = await Deno.readTextFile(`${dir}/${file}`);
+      summary.feature = classifyFeature(file, text);
+      commands = parseWast(text);
     } catch (e) {
       const r: AssertionRecord = {
         file,
@@ -233,6 +310,8 @@ export async function runSpec(options: SpecOptions = {}): Promise<SpecResult> {
         onRecord,
         cr,
         driverArgs,
+        textFeatures: options.textFeatures,
+        feature: summary.feature,
       });
       return { summary, records };
     } catch (e) {

@@ -156,3 +156,20 @@
     (local.get $n))
 )
 (assert_return (invoke "keep" (ref.extern 1) (i32.const 3)) (i32.const 0))
+
+;; A memory imported from another instance (shared with the instance the
+;; chained check restores into): the snapshots carry it.
+(module $exporter (memory (export "mem") 1))
+(register "exp" $exporter)
+(module
+  (import "exp" "mem" (memory 1))
+  (func (export "fill-imported") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $l
+      (i32.store8 (local.get $i) (i32.add (local.get $i) (i32.const 1)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.load8_u (i32.const 4)))
+  (func (export "peek") (param i32) (result i32) (i32.load8_u (local.get 0))))
+(assert_return (invoke "fill-imported" (i32.const 10)) (i32.const 5))
+(assert_return (invoke "peek" (i32.const 9)) (i32.const 10))
