@@ -524,7 +524,7 @@ export const INSTRUCTIONS = [
   ["I32x4TruncSatF64x2SZero", "i32x4.trunc_sat_f64x2_s_zero", 0xfd00fc, Imm.None, "v128 -> v128"],
   ["I32x4TruncSatF64x2UZero", "i32x4.trunc_sat_f64x2_u_zero", 0xfd00fd, Imm.None, "v128 -> v128"],
   ["F64x2ConvertLowI32x4S", "f64x2.convert_low_i32x4_s", 0xfd00fe, Imm.None, "v128 -> v128"],
-  ["F64x2ConvertLowI32x4U)", "f64x2.convert_low_i32x4_u", 0xfd00ff, Imm.None, "v128 -> v128"],
+  ["F64x2ConvertLowI32x4U", "f64x2.convert_low_i32x4_u", 0xfd00ff, Imm.None, "v128 -> v128"],
 ] as const satisfies readonly Row[];
 
 type Rows = typeof INSTRUCTIONS[number];
@@ -592,6 +592,11 @@ const BY_OP = new Map<number, InstrInfo>();
 for (const row of INSTRUCTIONS as readonly Row[]) {
   if (BY_OP.has(row[2])) throw new Error(`opcode ${row[2]} twice in table`);
   BY_OP.set(row[2], info(row));
+}
+
+/** Whether an opcode is 0xFD-prefixed (SIMD). */
+export function isSimd(op: number): boolean {
+  return op >= 0xfd0000;
 }
 
 /** The table's entry for an opcode, or undefined for an unknown one. */
