@@ -577,9 +577,8 @@ class Decoder {
     const byte = r.u8();
     if (byte === Prefix.Misc || byte === Prefix.Simd) {
       const sub = r.u32();
-      const imm = sub < 256
-        ? (byte === Prefix.Misc ? IMM_MISC : IMM_SIMD)[sub]
-        : 0;
+      const table = byte === Prefix.Misc ? IMM_MISC : IMM_SIMD;
+      const imm = sub < table.length ? table[sub] : 0;
       if (imm === 0) {
         throw r.error(
           "illegal opcode",
