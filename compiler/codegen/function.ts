@@ -32,6 +32,7 @@ import {
 import type { MigrationHooks, MigrationPointKind } from "./hooks.ts";
 import { accumulatingLoops } from "./load_keeping.ts";
 import { translateOperator } from "./translate_operator.ts";
+import { Op } from "../wasm/instructions.ts";
 
 /** Module-wide state shared by every function translation. */
 export interface ModuleContext {
@@ -222,9 +223,11 @@ export class FunctionTranslator {
       this.current = ins;
       if (!this.reachable) {
         // Validated but dead: track nesting to find this frame's else/end.
-        if (ins.op === 0x02 || ins.op === 0x03 || ins.op === 0x04) skipDepth++;
-        else if (ins.op === 0x0b && skipDepth > 0) skipDepth--;
-        else if (ins.op === 0x0b || (ins.op === 0x05 && skipDepth === 0)) {
+        if (
+          ins.op === Op.Block || ins.op === Op.Loop || ins.op === Op.If
+        ) skipDepth++;
+        else if (ins.op === Op.End && skipDepth > 0) skipDepth--;
+        else if (ins.op === Op.End || (ins.op === Op.Else && skipDepth === 0)) {
           translateOperator(this, ins);
         }
         continue;

@@ -27,26 +27,36 @@
  */
 import type { Instr } from "../wasm/types.ts";
 import { loopsWithoutPoll } from "../instrument/loop_polls.ts";
-
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const IF = 0x04;
-const END = 0x0b;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const BR_TABLE = 0x0e;
-const RETURN = 0x0f;
-const UNREACHABLE = 0x00;
+import { Op } from "../wasm/instructions.ts";
 
 /**
  * Instructions that trap other than by a memory access: unreachable,
  * table.get/set, integer division and remainder, float-to-int truncation.
  */
 function traps(op: number): boolean {
-  return op === UNREACHABLE || op === 0x25 || op === 0x26 ||
-    (op >= 0x6d && op <= 0x70) || (op >= 0x7f && op <= 0x82) ||
-    (op >= 0xa8 && op <= 0xab) || (op >= 0xae && op <= 0xb1);
+  return TRAPPING.has(op);
 }
+const TRAPPING = new Set<number>([
+  Op.Unreachable,
+  Op.TableGet,
+  Op.TableSet,
+  Op.I32DivS,
+  Op.I32DivU,
+  Op.I32RemS,
+  Op.I32RemU,
+  Op.I64DivS,
+  Op.I64DivU,
+  Op.I64RemS,
+  Op.I64RemU,
+  Op.I32TruncF32S,
+  Op.I32TruncF32U,
+  Op.I32TruncF64S,
+  Op.I32TruncF64U,
+  Op.I64TruncF32S,
+  Op.I64TruncF32U,
+  Op.I64TruncF64S,
+  Op.I64TruncF64U,
+]);
 
 /** The `loop` instructions of `body` whose loads use the accumulators. */
 export function accumulatingLoops(body: readonly Instr[]): Set<Instr> {
@@ -65,19 +75,19 @@ function leavesOnlyAtEnd(body: readonly Instr[], start: number): boolean {
   let depth = 0;
   for (let k = start + 1; k < body.length; k++) {
     const ins = body[k];
-    if (ins.op === BLOCK || ins.op === LOOP || ins.op === IF) depth++;
-    else if (ins.op === END) {
+    if (ins.op === Op.Block || ins.op === Op.Loop || ins.op === Op.If) depth++;
+    else if (ins.op === Op.End) {
       if (depth === 0) {
         const last = body[k - 1].op;
-        return last !== BR && last !== BR_TABLE && last !== RETURN &&
-          last !== UNREACHABLE;
+        return last !== Op.Br && last !== Op.BrTable && last !== Op.Return &&
+          last !== Op.Unreachable;
       }
       depth--;
-    } else if (ins.op === RETURN || traps(ins.op)) return false;
+    } else if (ins.op === Op.Return || traps(ins.op)) return false;
     else {
-      const targets = ins.op === BR || ins.op === BR_IF
+      const targets = ins.op === Op.Br || ins.op === Op.BrIf
         ? [ins.index!]
-        : ins.op === BR_TABLE
+        : ins.op === Op.BrTable
         ? ins.labels!
         : [];
       // Label `depth` is the loop itself; anything above it leaves.

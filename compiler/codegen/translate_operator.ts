@@ -8,6 +8,8 @@
  */
 import llvm from "npm:llvm-bindings@0.4.2";
 import { type Instr, ValType } from "../wasm/types.ts";
+import { isSimd, Op } from "../wasm/instructions.ts";
+import { opcodeName } from "../wasm/module_info.ts";
 import {
   GlobalField,
   InstanceField,
@@ -94,29 +96,29 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
 
   switch (ins.op) {
     // ---- control ----
-    case 0x00:
+    case Op.Unreachable:
       return fx.trap(TrapKind.Unreachable); // unreachable
-    case 0x01:
+    case Op.Nop:
       return; // nop
-    case 0x02:
+    case Op.Block:
       return fx.enter("block", ins.blockType);
-    case 0x03:
+    case Op.Loop:
       return fx.enter("loop", ins.blockType);
-    case 0x04:
+    case Op.If:
       return fx.enter("if", ins.blockType);
-    case 0x05:
+    case Op.Else:
       return fx.else_();
-    case 0x0b:
+    case Op.End:
       return fx.end();
-    case 0x0c:
+    case Op.Br:
       return fx.br(index);
-    case 0x0d:
+    case Op.BrIf:
       return fx.brIf(index);
-    case 0x0e:
+    case Op.BrTable:
       return fx.brTable(ins.labels!);
-    case 0x0f:
+    case Op.Return:
       return fx.return_();
-    case 0x10: { // call
+    case Op.Call: {
       const mc = fx.mc;
       const type = mc.wasm.types[mc.funcTypeIndices[index]];
       return fx.emitCall(
@@ -130,7 +132,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
           : { kind: "import", index },
       );
     }
-    case 0x11: { // call_indirect type=index table=index2
+    case Op.CallIndirect: { // call_indirect type=index table=index2
       const type = fx.mc.wasm.types[index];
       const elem = fx.pop();
       const typeIds = b.CreateBitCast(
@@ -151,33 +153,33 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
     }
 
     // ---- parametric ----
-    case 0x1a: // drop (a load's value is kept by gwp_load_*: prelude.ts)
+    case Op.Drop: // drop (a load's value is kept by gwp_load_*: prelude.ts)
       fx.pop();
       return;
-    case 0x1b: // select
-    case 0x1c: { // select t
+    case Op.Select:
+    case Op.SelectT: { // select t
       const c = b.CreateICmpNE(fx.pop(), b.getInt32(0));
       const y = fx.stack.pop()!, x = fx.pop();
       return fx.push(b.CreateSelect(c, x, y.value), y.type);
     }
 
     // ---- variables ----
-    case 0x20: { // local.get
+    case Op.LocalGet: {
       const l = fx.locals[index];
       return fx.push(b.CreateLoad(llvmType(fx, l.type), l.slot), l.type);
     }
-    case 0x21:
+    case Op.LocalSet:
       b.CreateStore(fx.pop(), fx.locals[index].slot);
       return; // local.set
-    case 0x22:
+    case Op.LocalTee:
       b.CreateStore(fx.peekN(1)[0], fx.locals[index].slot);
       return; // local.tee
-    case 0x23: { // global.get
+    case Op.GlobalGet: {
       const t = fx.mc.globalTypes[index];
       const cell = fx.instanceArrayElem(InstanceField.globals, index);
       return fx.push(fx.loadField(cell, GlobalField.value, llvmType(fx, t)), t);
     }
-    case 0x24: { // global.set
+    case Op.GlobalSet: {
       const t = fx.mc.globalTypes[index];
       const cell = fx.instanceArrayElem(InstanceField.globals, index);
       b.CreateStore(
@@ -186,89 +188,89 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
       );
       return;
     }
-    case 0x25: { // table.get
+    case Op.TableGet: {
       const i = fx.pop();
       return fx.push(
         fx.callFn("gwp_table_get", [fx.inst, table(index), i]),
         tableElemType(fx, index),
       );
     }
-    case 0x26: { // table.set
+    case Op.TableSet: {
       const v = fx.pop(), i = fx.pop();
       fx.callFn("gwp_table_set", [fx.inst, table(index), i, v]);
       return;
     }
 
     // ---- memory ----
-    case 0x28:
+    case Op.I32Load:
       return load("i32", I32);
-    case 0x29:
+    case Op.I64Load:
       return load("i64", I64);
-    case 0x2a:
+    case Op.F32Load:
       return load("f32", F32);
-    case 0x2b:
+    case Op.F64Load:
       return load("f64", F64);
-    case 0x2c:
+    case Op.I32Load8S:
       return load("i32_8s", I32);
-    case 0x2d:
+    case Op.I32Load8U:
       return load("i32_8u", I32);
-    case 0x2e:
+    case Op.I32Load16S:
       return load("i32_16s", I32);
-    case 0x2f:
+    case Op.I32Load16U:
       return load("i32_16u", I32);
-    case 0x30:
+    case Op.I64Load8S:
       return load("i64_8s", I64);
-    case 0x31:
+    case Op.I64Load8U:
       return load("i64_8u", I64);
-    case 0x32:
+    case Op.I64Load16S:
       return load("i64_16s", I64);
-    case 0x33:
+    case Op.I64Load16U:
       return load("i64_16u", I64);
-    case 0x34:
+    case Op.I64Load32S:
       return load("i64_32s", I64);
-    case 0x35:
+    case Op.I64Load32U:
       return load("i64_32u", I64);
-    case 0x36:
+    case Op.I32Store:
       return store("i32");
-    case 0x37:
+    case Op.I64Store:
       return store("i64");
-    case 0x38:
+    case Op.F32Store:
       return store("f32");
-    case 0x39:
+    case Op.F64Store:
       return store("f64");
-    case 0x3a:
+    case Op.I32Store8:
       return store("i32_8");
-    case 0x3b:
+    case Op.I32Store16:
       return store("i32_16");
-    case 0x3c:
+    case Op.I64Store8:
       return store("i64_8");
-    case 0x3d:
+    case Op.I64Store16:
       return store("i64_16");
-    case 0x3e:
+    case Op.I64Store32:
       return store("i64_32");
-    case 0x3f: { // memory.size
+    case Op.MemorySize: {
       const mem = fx.instanceArrayElem(InstanceField.memories, index);
       return fx.push(
         b.CreateTrunc(fx.loadField(mem, MemoryField.pages, i64), i32),
         I32,
       );
     }
-    case 0x40:
+    case Op.MemoryGrow:
       return runtime("gw_memory_grow", [index], 1, I32);
 
     // ---- constants ----
     // memory.grow
-    case 0x41:
+    case Op.I32Const:
       return fx.push(constI32(b, Number(ins.value)), I32);
-    case 0x42:
+    case Op.I64Const:
       return fx.push(constI64(b, BigInt(ins.value!)), I64);
-    case 0x43:
+    case Op.F32Const:
       return fx.push(
         constF32(b, Number(ins.value)),
         F32,
         BigInt(Number(ins.value) >>> 0),
       );
-    case 0x44:
+    case Op.F64Const:
       return fx.push(
         constF64(b, BigInt(ins.value!)),
         F64,
@@ -276,336 +278,336 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
       );
 
     // ---- i32 comparisons ----
-    case 0x45:
+    case Op.I32Eqz:
       return un(
         I32,
         (x) => b.CreateZExt(b.CreateICmpEQ(x, b.getInt32(0)), i32),
       ); // i32.eqz
-    case 0x46:
+    case Op.I32Eq:
       return cmp((x, y) => b.CreateICmpEQ(x, y));
-    case 0x47:
+    case Op.I32Ne:
       return cmp((x, y) => b.CreateICmpNE(x, y));
-    case 0x48:
+    case Op.I32LtS:
       return cmp((x, y) => b.CreateICmpSLT(x, y));
-    case 0x49:
+    case Op.I32LtU:
       return cmp((x, y) => b.CreateICmpULT(x, y));
-    case 0x4a:
+    case Op.I32GtS:
       return cmp((x, y) => b.CreateICmpSGT(x, y));
-    case 0x4b:
+    case Op.I32GtU:
       return cmp((x, y) => b.CreateICmpUGT(x, y));
-    case 0x4c:
+    case Op.I32LeS:
       return cmp((x, y) => b.CreateICmpSLE(x, y));
-    case 0x4d:
+    case Op.I32LeU:
       return cmp((x, y) => b.CreateICmpULE(x, y));
-    case 0x4e:
+    case Op.I32GeS:
       return cmp((x, y) => b.CreateICmpSGE(x, y));
-    case 0x4f:
+    case Op.I32GeU:
       return cmp((x, y) => b.CreateICmpUGE(x, y));
     // ---- i64 comparisons ----
-    case 0x50:
+    case Op.I64Eqz:
       return un(
         I32,
         (x) => b.CreateZExt(b.CreateICmpEQ(x, b.getInt64(0)), i32),
       ); // i64.eqz
-    case 0x51:
+    case Op.I64Eq:
       return cmp((x, y) => b.CreateICmpEQ(x, y));
-    case 0x52:
+    case Op.I64Ne:
       return cmp((x, y) => b.CreateICmpNE(x, y));
-    case 0x53:
+    case Op.I64LtS:
       return cmp((x, y) => b.CreateICmpSLT(x, y));
-    case 0x54:
+    case Op.I64LtU:
       return cmp((x, y) => b.CreateICmpULT(x, y));
-    case 0x55:
+    case Op.I64GtS:
       return cmp((x, y) => b.CreateICmpSGT(x, y));
-    case 0x56:
+    case Op.I64GtU:
       return cmp((x, y) => b.CreateICmpUGT(x, y));
-    case 0x57:
+    case Op.I64LeS:
       return cmp((x, y) => b.CreateICmpSLE(x, y));
-    case 0x58:
+    case Op.I64LeU:
       return cmp((x, y) => b.CreateICmpULE(x, y));
-    case 0x59:
+    case Op.I64GeS:
       return cmp((x, y) => b.CreateICmpSGE(x, y));
-    case 0x5a:
+    case Op.I64GeU:
       return cmp((x, y) => b.CreateICmpUGE(x, y));
     // ---- f32 / f64 comparisons (ne is unordered: true when either is NaN) ----
-    case 0x5b:
-    case 0x61:
+    case Op.F32Eq:
+    case Op.F64Eq:
       return cmp((x, y) => b.CreateFCmpOEQ(x, y));
-    case 0x5c:
-    case 0x62:
+    case Op.F32Ne:
+    case Op.F64Ne:
       return cmp((x, y) => b.CreateFCmpUNE(x, y));
-    case 0x5d:
-    case 0x63:
+    case Op.F32Lt:
+    case Op.F64Lt:
       return cmp((x, y) => b.CreateFCmpOLT(x, y));
-    case 0x5e:
-    case 0x64:
+    case Op.F32Gt:
+    case Op.F64Gt:
       return cmp((x, y) => b.CreateFCmpOGT(x, y));
-    case 0x5f:
-    case 0x65:
+    case Op.F32Le:
+    case Op.F64Le:
       return cmp((x, y) => b.CreateFCmpOLE(x, y));
-    case 0x60:
-    case 0x66:
+    case Op.F32Ge:
+    case Op.F64Ge:
       return cmp((x, y) => b.CreateFCmpOGE(x, y));
 
     // ---- i32 arithmetic ----
-    case 0x67:
+    case Op.I32Clz:
       return helper("gwp_i32_clz", I32, 1);
-    case 0x68:
+    case Op.I32Ctz:
       return helper("gwp_i32_ctz", I32, 1);
-    case 0x69:
+    case Op.I32Popcnt:
       return helper("gwp_i32_popcnt", I32, 1);
-    case 0x6a:
+    case Op.I32Add:
       return bin(I32, (x, y) => b.CreateAdd(x, y));
-    case 0x6b:
+    case Op.I32Sub:
       return bin(I32, (x, y) => b.CreateSub(x, y));
-    case 0x6c:
+    case Op.I32Mul:
       return bin(I32, (x, y) => b.CreateMul(x, y));
-    case 0x6d:
+    case Op.I32DivS:
       return trapping("gwp_i32_div_s", I32, 2);
-    case 0x6e:
+    case Op.I32DivU:
       return trapping("gwp_i32_div_u", I32, 2);
-    case 0x6f:
+    case Op.I32RemS:
       return trapping("gwp_i32_rem_s", I32, 2);
-    case 0x70:
+    case Op.I32RemU:
       return trapping("gwp_i32_rem_u", I32, 2);
-    case 0x71:
+    case Op.I32And:
       return bin(I32, (x, y) => b.CreateAnd(x, y));
-    case 0x72:
+    case Op.I32Or:
       return bin(I32, (x, y) => b.CreateOr(x, y));
-    case 0x73:
+    case Op.I32Xor:
       return bin(I32, (x, y) => b.CreateXor(x, y));
-    case 0x74:
+    case Op.I32Shl:
       return helper("gwp_i32_shl", I32, 2);
-    case 0x75:
+    case Op.I32ShrS:
       return helper("gwp_i32_shr_s", I32, 2);
-    case 0x76:
+    case Op.I32ShrU:
       return helper("gwp_i32_shr_u", I32, 2);
-    case 0x77:
+    case Op.I32Rotl:
       return helper("gwp_i32_rotl", I32, 2);
-    case 0x78:
+    case Op.I32Rotr:
       return helper("gwp_i32_rotr", I32, 2);
     // ---- i64 arithmetic ----
-    case 0x79:
+    case Op.I64Clz:
       return helper("gwp_i64_clz", I64, 1);
-    case 0x7a:
+    case Op.I64Ctz:
       return helper("gwp_i64_ctz", I64, 1);
-    case 0x7b:
+    case Op.I64Popcnt:
       return helper("gwp_i64_popcnt", I64, 1);
-    case 0x7c:
+    case Op.I64Add:
       return bin(I64, (x, y) => b.CreateAdd(x, y));
-    case 0x7d:
+    case Op.I64Sub:
       return bin(I64, (x, y) => b.CreateSub(x, y));
-    case 0x7e:
+    case Op.I64Mul:
       return bin(I64, (x, y) => b.CreateMul(x, y));
-    case 0x7f:
+    case Op.I64DivS:
       return trapping("gwp_i64_div_s", I64, 2);
-    case 0x80:
+    case Op.I64DivU:
       return trapping("gwp_i64_div_u", I64, 2);
-    case 0x81:
+    case Op.I64RemS:
       return trapping("gwp_i64_rem_s", I64, 2);
-    case 0x82:
+    case Op.I64RemU:
       return trapping("gwp_i64_rem_u", I64, 2);
-    case 0x83:
+    case Op.I64And:
       return bin(I64, (x, y) => b.CreateAnd(x, y));
-    case 0x84:
+    case Op.I64Or:
       return bin(I64, (x, y) => b.CreateOr(x, y));
-    case 0x85:
+    case Op.I64Xor:
       return bin(I64, (x, y) => b.CreateXor(x, y));
-    case 0x86:
+    case Op.I64Shl:
       return helper("gwp_i64_shl", I64, 2);
-    case 0x87:
+    case Op.I64ShrS:
       return helper("gwp_i64_shr_s", I64, 2);
-    case 0x88:
+    case Op.I64ShrU:
       return helper("gwp_i64_shr_u", I64, 2);
-    case 0x89:
+    case Op.I64Rotl:
       return helper("gwp_i64_rotl", I64, 2);
-    case 0x8a:
+    case Op.I64Rotr:
       return helper("gwp_i64_rotr", I64, 2);
     // ---- f32 arithmetic ----
-    case 0x8b:
+    case Op.F32Abs:
       return helper("gwp_f32_abs", F32, 1);
-    case 0x8c:
+    case Op.F32Neg:
       return helper("gwp_f32_neg", F32, 1);
-    case 0x8d:
+    case Op.F32Ceil:
       return helper("gwp_f32_ceil", F32, 1);
-    case 0x8e:
+    case Op.F32Floor:
       return helper("gwp_f32_floor", F32, 1);
-    case 0x8f:
+    case Op.F32Trunc:
       return helper("gwp_f32_trunc", F32, 1);
-    case 0x90:
+    case Op.F32Nearest:
       return helper("gwp_f32_nearest", F32, 1);
-    case 0x91:
+    case Op.F32Sqrt:
       return helper("gwp_f32_sqrt", F32, 1);
-    case 0x92:
+    case Op.F32Add:
       return fbin(F32, (x, y) => b.CreateFAdd(x, y));
-    case 0x93:
+    case Op.F32Sub:
       return fbin(F32, (x, y) => b.CreateFSub(x, y));
-    case 0x94:
+    case Op.F32Mul:
       return fbin(F32, (x, y) => b.CreateFMul(x, y));
-    case 0x95:
+    case Op.F32Div:
       return fbin(F32, (x, y) => b.CreateFDiv(x, y));
-    case 0x96:
+    case Op.F32Min:
       return helper("gwp_f32_min", F32, 2);
-    case 0x97:
+    case Op.F32Max:
       return helper("gwp_f32_max", F32, 2);
-    case 0x98:
+    case Op.F32Copysign:
       return helper("gwp_f32_copysign", F32, 2);
     // ---- f64 arithmetic ----
-    case 0x99:
+    case Op.F64Abs:
       return helper("gwp_f64_abs", F64, 1);
-    case 0x9a:
+    case Op.F64Neg:
       return helper("gwp_f64_neg", F64, 1);
-    case 0x9b:
+    case Op.F64Ceil:
       return helper("gwp_f64_ceil", F64, 1);
-    case 0x9c:
+    case Op.F64Floor:
       return helper("gwp_f64_floor", F64, 1);
-    case 0x9d:
+    case Op.F64Trunc:
       return helper("gwp_f64_trunc", F64, 1);
-    case 0x9e:
+    case Op.F64Nearest:
       return helper("gwp_f64_nearest", F64, 1);
-    case 0x9f:
+    case Op.F64Sqrt:
       return helper("gwp_f64_sqrt", F64, 1);
-    case 0xa0:
+    case Op.F64Add:
       return fbin(F64, (x, y) => b.CreateFAdd(x, y));
-    case 0xa1:
+    case Op.F64Sub:
       return fbin(F64, (x, y) => b.CreateFSub(x, y));
-    case 0xa2:
+    case Op.F64Mul:
       return fbin(F64, (x, y) => b.CreateFMul(x, y));
-    case 0xa3:
+    case Op.F64Div:
       return fbin(F64, (x, y) => b.CreateFDiv(x, y));
-    case 0xa4:
+    case Op.F64Min:
       return helper("gwp_f64_min", F64, 2);
-    case 0xa5:
+    case Op.F64Max:
       return helper("gwp_f64_max", F64, 2);
-    case 0xa6:
+    case Op.F64Copysign:
       return helper("gwp_f64_copysign", F64, 2);
 
     // ---- conversions ----
-    case 0xa7:
+    case Op.I32WrapI64:
       return un(I32, (x) => b.CreateTrunc(x, i32)); // i32.wrap_i64
-    case 0xa8:
+    case Op.I32TruncF32S:
       return trapping("gwp_i32_trunc_f32_s", I32, 1);
-    case 0xa9:
+    case Op.I32TruncF32U:
       return trapping("gwp_i32_trunc_f32_u", I32, 1);
-    case 0xaa:
+    case Op.I32TruncF64S:
       return trapping("gwp_i32_trunc_f64_s", I32, 1);
-    case 0xab:
+    case Op.I32TruncF64U:
       return trapping("gwp_i32_trunc_f64_u", I32, 1);
-    case 0xac:
+    case Op.I64ExtendI32S:
       return un(I64, (x) => b.CreateSExt(x, i64)); // i64.extend_i32_s
-    case 0xad:
+    case Op.I64ExtendI32U:
       return un(I64, (x) => b.CreateZExt(x, i64)); // i64.extend_i32_u
-    case 0xae:
+    case Op.I64TruncF32S:
       return trapping("gwp_i64_trunc_f32_s", I64, 1);
-    case 0xaf:
+    case Op.I64TruncF32U:
       return trapping("gwp_i64_trunc_f32_u", I64, 1);
-    case 0xb0:
+    case Op.I64TruncF64S:
       return trapping("gwp_i64_trunc_f64_s", I64, 1);
-    case 0xb1:
+    case Op.I64TruncF64U:
       return trapping("gwp_i64_trunc_f64_u", I64, 1);
-    case 0xb2:
+    case Op.F32ConvertI32S:
       return un(F32, (x) => b.CreateSIToFP(x, f32)); // f32.convert_i32_s
-    case 0xb3:
+    case Op.F32ConvertI32U:
       return un(F32, (x) => b.CreateUIToFP(x, f32));
-    case 0xb4:
+    case Op.F32ConvertI64S:
       return un(F32, (x) => b.CreateSIToFP(x, f32));
-    case 0xb5:
+    case Op.F32ConvertI64U:
       return un(F32, (x) => b.CreateUIToFP(x, f32));
-    case 0xb6:
+    case Op.F32DemoteF64:
       return un(F32, (x) => b.CreateFPTrunc(x, f32)); // f32.demote_f64
-    case 0xb7:
+    case Op.F64ConvertI32S:
       return un(F64, (x) => b.CreateSIToFP(x, f64)); // f64.convert_i32_s
-    case 0xb8:
+    case Op.F64ConvertI32U:
       return un(F64, (x) => b.CreateUIToFP(x, f64));
-    case 0xb9:
+    case Op.F64ConvertI64S:
       return un(F64, (x) => b.CreateSIToFP(x, f64));
-    case 0xba:
+    case Op.F64ConvertI64U:
       return un(F64, (x) => b.CreateUIToFP(x, f64));
     // f64.promote_f32: fenced so that LLVM cannot fold demote(promote(x)) to x (NaN quieting).
-    case 0xbb:
+    case Op.F64PromoteF32:
       return un(
         F64,
         (x) => fx.callFn("llvm.arithmetic.fence.f64", [b.CreateFPExt(x, f64)]),
       );
-    case 0xbc:
+    case Op.I32ReinterpretF32:
       return un(I32, (x) => b.CreateBitCast(x, i32)); // i32.reinterpret_f32
-    case 0xbd:
+    case Op.I64ReinterpretF64:
       return un(I64, (x) => b.CreateBitCast(x, i64));
-    case 0xbe:
+    case Op.F32ReinterpretI32:
       return un(F32, (x) => b.CreateBitCast(x, f32));
-    case 0xbf:
+    case Op.F64ReinterpretI64:
       return un(F64, (x) => b.CreateBitCast(x, f64));
-    case 0xc0:
+    case Op.I32Extend8S:
       return un(I32, (x) => b.CreateSExt(b.CreateTrunc(x, b.getInt8Ty()), i32)); // i32.extend8_s
-    case 0xc1:
+    case Op.I32Extend16S:
       return un(
         I32,
         (x) => b.CreateSExt(b.CreateTrunc(x, b.getInt16Ty()), i32),
       );
-    case 0xc2:
+    case Op.I64Extend8S:
       return un(I64, (x) => b.CreateSExt(b.CreateTrunc(x, b.getInt8Ty()), i64)); // i64.extend8_s
-    case 0xc3:
+    case Op.I64Extend16S:
       return un(
         I64,
         (x) => b.CreateSExt(b.CreateTrunc(x, b.getInt16Ty()), i64),
       );
-    case 0xc4:
+    case Op.I64Extend32S:
       return un(I64, (x) => b.CreateSExt(b.CreateTrunc(x, i32), i64));
 
     // ---- references ----
-    case 0xd0:
+    case Op.RefNull:
       return fx.push(llvm.ConstantPointerNull.get(ptr), ins.refType ?? FuncRef); // ref.null
-    case 0xd1:
+    case Op.RefIsNull:
       return un(I32, (x) => b.CreateZExt(b.CreateIsNull(x), i32)); // ref.is_null
-    case 0xd2:
+    case Op.RefFunc:
       return fx.push(fx.instanceArrayElem(InstanceField.funcs, index), FuncRef);
 
     // ---- saturating truncation ----
     // ref.func
-    case 0xfc00:
+    case Op.I32TruncSatF32S:
       return helper("gwp_i32_trunc_sat_f32_s", I32, 1);
-    case 0xfc01:
+    case Op.I32TruncSatF32U:
       return helper("gwp_i32_trunc_sat_f32_u", I32, 1);
-    case 0xfc02:
+    case Op.I32TruncSatF64S:
       return helper("gwp_i32_trunc_sat_f64_s", I32, 1);
-    case 0xfc03:
+    case Op.I32TruncSatF64U:
       return helper("gwp_i32_trunc_sat_f64_u", I32, 1);
-    case 0xfc04:
+    case Op.I64TruncSatF32S:
       return helper("gwp_i64_trunc_sat_f32_s", I64, 1);
-    case 0xfc05:
+    case Op.I64TruncSatF32U:
       return helper("gwp_i64_trunc_sat_f32_u", I64, 1);
-    case 0xfc06:
+    case Op.I64TruncSatF64S:
       return helper("gwp_i64_trunc_sat_f64_s", I64, 1);
-    case 0xfc07:
+    case Op.I64TruncSatF64U:
       return helper("gwp_i64_trunc_sat_f64_u", I64, 1);
     // ---- bulk memory and tables ----
-    case 0xfc08:
+    case Op.MemoryInit:
       return runtime("gw_memory_init", [ins.index2 ?? 0, index], 3); // memory.init seg=index
-    case 0xfc09:
+    case Op.DataDrop:
       return runtime("gw_data_drop", [index], 0);
-    case 0xfc0a:
+    case Op.MemoryCopy:
       return runtime("gw_memory_copy", [index, ins.index2 ?? 0], 3);
-    case 0xfc0b:
+    case Op.MemoryFill:
       return runtime("gw_memory_fill", [index], 3);
-    case 0xfc0c:
+    case Op.TableInit:
       return runtime("gw_table_init", [ins.index2 ?? 0, index], 3); // table.init seg=index
-    case 0xfc0d:
+    case Op.ElemDrop:
       return runtime("gw_elem_drop", [index], 0);
-    case 0xfc0e:
+    case Op.TableCopy:
       return runtime("gw_table_copy", [index, ins.index2 ?? 0], 3);
-    case 0xfc0f:
+    case Op.TableGrow:
       return runtime("gw_table_grow", [index], 2, I32);
-    case 0xfc10: { // table.size
+    case Op.TableSize: {
       const size = fx.loadField(table(index), TableField.size, i64);
       return fx.push(b.CreateTrunc(size, i32), I32);
     }
-    case 0xfc11:
+    case Op.TableFill:
       return runtime("gw_table_fill", [index], 3);
 
     default:
-      if (ins.op >= 0xfd0000) {
+      if (isSimd(ins.op)) {
         throw fx.error(
-          `SIMD instruction ${simdName(ins.op & 0xffff)} is not supported yet`,
+          `SIMD instruction ${opcodeName(ins.op)} is not supported yet`,
         );
       }
       throw fx.error(`unknown instruction 0x${ins.op.toString(16)}`);
@@ -645,23 +647,4 @@ function tableElemType(fx: FunctionTranslator, index: number): ValType {
   );
   const t = [...imported, ...fx.mc.wasm.tables][index];
   return t ? t.elemType : FuncRef;
-}
-
-const SIMD_NAMES: Record<number, string> = {
-  0: "v128.load",
-  11: "v128.store",
-  12: "v128.const",
-  13: "i8x16.shuffle",
-  14: "i8x16.swizzle",
-  15: "i8x16.splat",
-  17: "i32x4.splat",
-  77: "v128.not",
-  78: "v128.and",
-  81: "v128.xor",
-  83: "v128.any_true",
-  174: "i32x4.add",
-};
-
-function simdName(sub: number): string {
-  return SIMD_NAMES[sub] ?? `v128.op_0x${sub.toString(16)}`;
 }

@@ -29,6 +29,15 @@ import type {
 import { ByteReader } from "./reader.ts";
 import { WasmError } from "./errors.ts";
 import { parseNameSection } from "./names.ts";
+import {
+  Imm,
+  IMM_MISC,
+  IMM_ONE_BYTE,
+  IMM_SIMD,
+  Op,
+  Prefix,
+  prefixed,
+} from "../wasm/instructions.ts";
 
 /** Section ids in their required order, data count (12) before code (10). */
 const SECTION_RANK: Record<number, number> = {
@@ -356,27 +365,27 @@ class Decoder {
     const instrs: Instr[] = [];
     for (;;) {
       const instr = this.instr();
-      if (instr.op === 0x0b) break;
+      if (instr.op === Op.End) break;
       instrs.push(instr);
     }
     const first = instrs[0];
     if (instrs.length === 1) {
       switch (first.op) {
-        case 0x41:
+        case Op.I32Const:
           return { kind: "i32", value: first.value as number };
-        case 0x42:
+        case Op.I64Const:
           return { kind: "i64", value: first.value as bigint };
-        case 0x43:
+        case Op.F32Const:
           return { kind: "f32", bits: first.value as number };
-        case 0x44:
+        case Op.F64Const:
           return { kind: "f64", bits: first.value as bigint };
-        case 0xfd000c:
+        case Op.V128Const:
           return { kind: "v128", bytes: first.bytes! };
-        case 0x23:
+        case Op.GlobalGet:
           return { kind: "global.get", index: first.index! };
-        case 0xd0:
+        case Op.RefNull:
           return { kind: "ref.null", type: first.refType! };
-        case 0xd2:
+        case Op.RefFunc:
           return { kind: "ref.func", index: first.index! };
       }
     }
@@ -514,16 +523,16 @@ class Decoder {
       const instr = this.instr();
       body.push(instr);
       const op = instr.op;
-      if (op === 0x02 || op === 0x03) {
+      if (op === Op.Block || op === Op.Loop) {
         open.push(0);
-      } else if (op === 0x04) {
+      } else if (op === Op.If) {
         open.push(1);
-      } else if (op === 0x05) {
+      } else if (op === Op.Else) {
         if (open[open.length - 1] !== 1) {
           throw r.error("END opcode expected", instr.offset);
         }
         open[open.length - 1] = 0;
-      } else if (op === 0x0b) {
+      } else if (op === Op.End) {
         open.pop();
         if (open.length === 0) return body;
       }
@@ -561,169 +570,113 @@ class Decoder {
     instr.memOffset = r.u32();
   }
 
-  /** One instruction. */
+  /** One instruction: its immediates are read by the table's layout. */
   private instr(): Instr {
     const r = this.r;
     const offset = r.pos;
-    const op = r.u8();
-    switch (op) {
-      case 0x00:
-      case 0x01:
-      case 0x05:
-      case 0x0b:
-      case 0x0f:
-      case 0x1a:
-      case 0x1b:
-      case 0xd1:
+    const byte = r.u8();
+    if (byte === Prefix.Misc || byte === Prefix.Simd) {
+      const sub = r.u32();
+      const table = byte === Prefix.Misc ? IMM_MISC : IMM_SIMD;
+      const imm = sub < table.length ? table[sub] : 0;
+      if (imm === 0) {
+        throw r.error(
+          "illegal opcode",
+          offset,
+          `0x${byte.toString(16)} ${sub}`,
+        );
+      }
+      return this.immediates(prefixed(byte, sub), offset, imm);
+    }
+    const imm = IMM_ONE_BYTE[byte];
+    if (imm === 0) {
+      throw r.error("illegal opcode", offset, `0x${byte.toString(16)}`);
+    }
+    return this.immediates(byte, offset, imm);
+  }
+
+  private immediates(op: number, offset: number, imm: number): Instr {
+    const r = this.r;
+    switch (imm) {
+      case Imm.None:
         return { op, offset };
-      case 0x02:
-      case 0x03:
-      case 0x04:
+      case Imm.Block:
         return { op, offset, blockType: this.blockType() };
-      case 0x0c:
-      case 0x0d:
-      case 0x10:
-      case 0x20:
-      case 0x21:
-      case 0x22:
-      case 0x23:
-      case 0x24:
-      case 0x25:
-      case 0x26:
-      case 0xd2:
+      case Imm.Index:
         return { op, offset, index: r.u32() };
-      case 0x0e: {
+      case Imm.Index2: {
+        const index = r.u32();
+        return { op, offset, index, index2: r.u32() };
+      }
+      case Imm.Labels: {
         const labels: number[] = [];
         const n = r.u32();
         for (let i = 0; i <= n; i++) labels.push(r.u32());
         return { op, offset, labels };
       }
-      case 0x11: {
-        const index = r.u32();
-        return { op, offset, index, index2: r.u32() };
-      }
-      case 0x1c: {
+      case Imm.ValTypes: {
         const valTypes: ValType[] = [];
         this.vec(() => valTypes.push(this.valType()));
         return { op, offset, valTypes };
       }
-      case 0x3f:
-      case 0x40:
+      case Imm.Memory:
         this.zeroByte();
         return { op, offset, index: 0 };
-      case 0x41:
-        return { op, offset, value: r.s32() };
-      case 0x42:
-        return { op, offset, value: r.s64() };
-      case 0x43:
-        return { op, offset, value: r.fixed32() };
-      case 0x44:
-        return { op, offset, value: r.fixed64() };
-      case 0xd0:
-        return { op, offset, refType: this.refType() };
-      case 0xfc:
-        return this.instrFC(offset);
-      case 0xfd:
-        return this.instrFD(offset);
-    }
-    if (op >= 0x28 && op <= 0x3e) {
-      const instr: Instr = { op, offset };
-      this.memarg(instr);
-      return instr;
-    }
-    if (op >= 0x45 && op <= 0xc4) return { op, offset };
-    throw r.error("illegal opcode", offset, `0x${op.toString(16)}`);
-  }
-
-  private instrFC(offset: number): Instr {
-    const r = this.r;
-    const sub = r.u32();
-    const op = 0xfc00 | sub;
-    if (sub <= 7) return { op, offset };
-    switch (sub) {
-      case 8: {
+      case Imm.Memory2:
+        this.zeroByte();
+        this.zeroByte();
+        return { op, offset, index: 0, index2: 0 };
+      case Imm.Data:
+        this.usesDataIndex = true;
+        return { op, offset, index: r.u32() };
+      case Imm.DataMemory: {
         this.usesDataIndex = true;
         const index = r.u32();
         this.zeroByte();
         return { op, offset, index, index2: 0 };
       }
-      case 9:
-        this.usesDataIndex = true;
-        return { op, offset, index: r.u32() };
-      case 10:
-        this.zeroByte();
-        this.zeroByte();
-        return { op, offset, index: 0, index2: 0 };
-      case 11:
-        this.zeroByte();
-        return { op, offset, index: 0 };
-      case 12: {
-        const elem = r.u32();
-        return { op, offset, index: elem, index2: r.u32() };
+      case Imm.I32:
+        return { op, offset, value: r.s32() };
+      case Imm.I64:
+        return { op, offset, value: r.s64() };
+      case Imm.F32:
+        return { op, offset, value: r.fixed32() };
+      case Imm.F64:
+        return { op, offset, value: r.fixed64() };
+      case Imm.RefType:
+        return { op, offset, refType: this.refType() };
+      case Imm.MemArg: {
+        const instr: Instr = { op, offset };
+        this.memarg(instr);
+        return instr;
       }
-      case 13:
-      case 15:
-      case 16:
-      case 17:
-        return { op, offset, index: r.u32() };
-      case 14: {
-        const dst = r.u32();
-        return { op, offset, index: dst, index2: r.u32() };
+      case Imm.V128:
+      case Imm.Shuffle:
+        return { op, offset, bytes: r.take(16).slice() };
+      case Imm.Lane:
+        return { op, offset, lane: r.u8() };
+      case Imm.MemArgLane: {
+        const instr: Instr = { op, offset };
+        this.memarg(instr);
+        instr.lane = r.u8();
+        return instr;
       }
     }
-    throw r.error("illegal opcode", offset, `0xfc ${sub}`);
-  }
-
-  private instrFD(offset: number): Instr {
-    const r = this.r;
-    const sub = r.u32();
-    const op = 0xfd0000 | sub;
-    if (sub <= 11 || sub === 92 || sub === 93) {
-      const instr: Instr = { op, offset };
-      this.memarg(instr);
-      return instr;
-    }
-    if (sub === 12 || sub === 13) {
-      return { op, offset, bytes: r.take(16).slice() };
-    }
-    if (sub >= 21 && sub <= 34) return { op, offset, lane: r.u8() };
-    if (sub >= 84 && sub <= 91) {
-      const instr: Instr = { op, offset };
-      this.memarg(instr);
-      instr.lane = r.u8();
-      return instr;
-    }
-    if (sub <= 255 && !SIMD_RESERVED.has(sub)) return { op, offset };
-    throw r.error("illegal opcode", offset, `0xfd ${sub}`);
+    throw new Error(`instruction table: unknown immediate layout ${imm}`);
   }
 }
 
-/** Unused SIMD sub-opcodes in 0..255. */
-const SIMD_RESERVED = new Set([
-  154,
-  162,
-  165,
-  166,
-  175,
-  176,
-  178,
-  179,
-  180,
-  187,
-  194,
-  197,
-  198,
-  207,
-  208,
-  210,
-  211,
-  212,
-  226,
-  238,
-]);
-
 /** Opcodes allowed in Wasm 2.0 constant expressions. */
-const CONST_OPS = new Set([0x41, 0x42, 0x43, 0x44, 0xfd000c, 0x23, 0xd0, 0xd2]);
+const CONST_OPS = new Set<number>([
+  Op.I32Const,
+  Op.I64Const,
+  Op.F32Const,
+  Op.F64Const,
+  Op.V128Const,
+  Op.GlobalGet,
+  Op.RefNull,
+  Op.RefFunc,
+]);
 
 /** Shared, frozen block types: most blocks need no object of their own. */
 const EMPTY_BLOCK: BlockType = Object.freeze({ kind: "empty" });

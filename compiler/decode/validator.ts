@@ -22,6 +22,12 @@ import {
 } from "../wasm/types.ts";
 import { opcodeName } from "../wasm/module_info.ts";
 import { WasmError } from "./errors.ts";
+import {
+  allInstructions,
+  Imm,
+  type InstrInfo,
+  Op,
+} from "../wasm/instructions.ts";
 
 /** The type of an operand whose type the polymorphic stack leaves open. */
 const UNKNOWN = 0;
@@ -271,192 +277,11 @@ interface Frame {
   unreachable: boolean;
 }
 
-/** [params, results] of the instructions that only pop and push values. */
-const SIGNATURES = new Map<number, [StackType[], StackType[]]>();
-{
-  const code: Record<string, ValType> = {
-    i: I32,
-    I: I64,
-    f: F32,
-    F: F64,
-    v: V128,
-  };
-  const parse = (s: string) => [...s].map((ch) => code[ch]);
-  const define = (from: number, to: number, sig: string) => {
-    const [params, results] = sig.split(":");
-    for (let op = from; op <= to; op++) {
-      SIGNATURES.set(op, [parse(params), parse(results)]);
-    }
-  };
-  define(0x45, 0x45, "i:i");
-  define(0x46, 0x4f, "ii:i");
-  define(0x50, 0x50, "I:i");
-  define(0x51, 0x5a, "II:i");
-  define(0x5b, 0x60, "ff:i");
-  define(0x61, 0x66, "FF:i");
-  define(0x67, 0x69, "i:i");
-  define(0x6a, 0x78, "ii:i");
-  define(0x79, 0x7b, "I:I");
-  define(0x7c, 0x8a, "II:I");
-  define(0x8b, 0x91, "f:f");
-  define(0x92, 0x98, "ff:f");
-  define(0x99, 0x9f, "F:F");
-  define(0xa0, 0xa6, "FF:F");
-  const conversions = [
-    "I:i",
-    "f:i",
-    "f:i",
-    "F:i",
-    "F:i",
-    "i:I",
-    "i:I",
-    "f:I",
-    "f:I",
-    "F:I",
-    "F:I",
-    "i:f",
-    "i:f",
-    "I:f",
-    "I:f",
-    "F:f",
-    "i:F",
-    "i:F",
-    "I:F",
-    "I:F",
-    "f:F",
-    "f:i",
-    "F:I",
-    "i:f",
-    "I:F",
-    "i:i",
-    "i:i",
-    "I:I",
-    "I:I",
-    "I:I",
-  ];
-  conversions.forEach((sig, i) => define(0xa7 + i, 0xa7 + i, sig));
-  ["f:i", "f:i", "F:i", "F:i", "f:I", "f:I", "F:I", "F:I"].forEach((sig, i) =>
-    define(0xfc00 + i, 0xfc00 + i, sig)
-  );
-  // SIMD instructions without immediates, by sub-opcode range.
-  const simd = (from: number, to: number, sig: string) =>
-    define(0xfd0000 + from, 0xfd0000 + to, sig);
-  simd(14, 14, "vv:v");
-  simd(15, 17, "i:v");
-  simd(18, 18, "I:v");
-  simd(19, 19, "f:v");
-  simd(20, 20, "F:v");
-  simd(35, 76, "vv:v");
-  simd(77, 77, "v:v");
-  simd(78, 81, "vv:v");
-  simd(82, 82, "vvv:v");
-  simd(83, 83, "v:i");
-  simd(94, 98, "v:v");
-  simd(99, 100, "v:i");
-  simd(101, 102, "vv:v");
-  simd(103, 106, "v:v");
-  simd(107, 109, "vi:v");
-  simd(110, 115, "vv:v");
-  simd(116, 117, "v:v");
-  simd(118, 121, "vv:v");
-  simd(122, 122, "v:v");
-  simd(123, 123, "vv:v");
-  simd(124, 129, "v:v");
-  simd(130, 130, "vv:v");
-  simd(131, 132, "v:i");
-  simd(133, 134, "vv:v");
-  simd(135, 138, "v:v");
-  simd(139, 141, "vi:v");
-  simd(142, 147, "vv:v");
-  simd(148, 148, "v:v");
-  simd(149, 153, "vv:v");
-  simd(155, 159, "vv:v");
-  simd(160, 161, "v:v");
-  simd(163, 164, "v:i");
-  simd(167, 170, "v:v");
-  simd(171, 173, "vi:v");
-  simd(174, 174, "vv:v");
-  simd(177, 177, "vv:v");
-  simd(181, 186, "vv:v");
-  simd(188, 191, "vv:v");
-  simd(192, 193, "v:v");
-  simd(195, 196, "v:i");
-  simd(199, 202, "v:v");
-  simd(203, 205, "vi:v");
-  simd(206, 206, "vv:v");
-  simd(209, 209, "vv:v");
-  simd(213, 223, "vv:v");
-  simd(224, 225, "v:v");
-  simd(227, 227, "v:v");
-  simd(228, 235, "vv:v");
-  simd(236, 237, "v:v");
-  simd(239, 239, "v:v");
-  simd(240, 247, "vv:v");
-  simd(248, 255, "v:v");
+/** The instructions the table types by a signature, by opcode. */
+const SIGNED = new Map<number, InstrInfo>();
+for (const info of allInstructions()) {
+  if (info.params !== null) SIGNED.set(info.op, info);
 }
-
-/** Loads: [natural alignment (log2), result type]. */
-const LOADS: Record<number, [number, ValType]> = {
-  0x28: [2, I32],
-  0x29: [3, I64],
-  0x2a: [2, F32],
-  0x2b: [3, F64],
-  0x2c: [0, I32],
-  0x2d: [0, I32],
-  0x2e: [1, I32],
-  0x2f: [1, I32],
-  0x30: [0, I64],
-  0x31: [0, I64],
-  0x32: [1, I64],
-  0x33: [1, I64],
-  0x34: [2, I64],
-  0x35: [2, I64],
-};
-/** Stores: [natural alignment (log2), stored type]. */
-const STORES: Record<number, [number, ValType]> = {
-  0x36: [2, I32],
-  0x37: [3, I64],
-  0x38: [2, F32],
-  0x39: [3, F64],
-  0x3a: [0, I32],
-  0x3b: [1, I32],
-  0x3c: [0, I64],
-  0x3d: [1, I64],
-  0x3e: [2, I64],
-};
-/** SIMD loads (sub-opcode to natural alignment); all are [i32] -> [v128]. */
-const SIMD_LOADS: Record<number, number> = {
-  0: 4,
-  1: 3,
-  2: 3,
-  3: 3,
-  4: 3,
-  5: 3,
-  6: 3,
-  7: 0,
-  8: 1,
-  9: 2,
-  10: 3,
-  92: 2,
-  93: 3,
-};
-/** Lane instructions: [lane count, scalar type] for sub-opcodes 21..34. */
-const LANE_OPS: Record<number, [number, ValType]> = {
-  21: [16, I32],
-  22: [16, I32],
-  23: [16, I32],
-  24: [8, I32],
-  25: [8, I32],
-  26: [8, I32],
-  27: [4, I32],
-  28: [4, I32],
-  29: [2, I64],
-  30: [2, I64],
-  31: [4, F32],
-  32: [4, F32],
-  33: [2, F64],
-  34: [2, F64],
-};
 
 function isNum(t: StackType): boolean {
   return t === I32 || t === I64 || t === F32 || t === F64 || t === UNKNOWN;
@@ -555,7 +380,7 @@ class FunctionValidator {
   }
 
   private labelTypes(frame: Frame): readonly ValType[] {
-    return frame.op === 0x03 ? frame.start : frame.end;
+    return frame.op === Op.Loop ? frame.start : frame.end;
   }
 
   private label(depth: number): Frame {
@@ -641,7 +466,7 @@ class FunctionValidator {
     this.locals = [...type.params, ...declared];
     this.vals = [];
     this.ctrls = [];
-    this.pushCtrl(0x02, [], type.results);
+    this.pushCtrl(Op.Block, [], type.results);
     for (const instr of body) {
       if (this.ctrls.length === 0) {
         this.instr = instr;
@@ -655,54 +480,55 @@ class FunctionValidator {
 
   private step(instr: Instr, funcType: FuncType): void {
     const op = instr.op;
-    const sig = SIGNATURES.get(op);
-    if (sig) {
-      this.popAll(sig[0]);
-      this.pushAll(sig[1]);
+    const info = SIGNED.get(op);
+    if (info) {
+      this.immediates(instr, info);
+      this.popAll(info.params!);
+      this.pushAll(info.results!);
       return;
     }
     switch (op) {
-      case 0x00: // unreachable
+      case Op.Unreachable:
         this.setUnreachable();
         return;
-      case 0x01: // nop
+      case Op.Nop:
         return;
-      case 0x02: // block
-      case 0x03: // loop
-      case 0x04: { // if
+      case Op.Block:
+      case Op.Loop:
+      case Op.If: {
         const t = this.blockSig(instr);
-        if (op === 0x04) this.popExpect(I32);
+        if (op === Op.If) this.popExpect(I32);
         this.popAll(t.params);
         this.pushCtrl(op, t.params, t.results);
         return;
       }
-      case 0x05: { // else
+      case Op.Else: {
         const frame = this.ctrls[this.ctrls.length - 1];
-        if (frame.op !== 0x04) throw this.fail("else without if");
+        if (frame.op !== Op.If) throw this.fail("else without if");
         this.popCtrl();
-        this.pushCtrl(0x05, frame.start, frame.end);
+        this.pushCtrl(Op.Else, frame.start, frame.end);
         return;
       }
-      case 0x0b: { // end
+      case Op.End: {
         const frame = this.popCtrl();
-        if (frame.op === 0x04 && !sameTypes(frame.start, frame.end)) {
+        if (frame.op === Op.If && !sameTypes(frame.start, frame.end)) {
           throw this.fail("type mismatch");
         }
         this.pushAll(frame.end);
         return;
       }
-      case 0x0c: // br
+      case Op.Br:
         this.popAll(this.labelTypes(this.label(instr.index!)));
         this.setUnreachable();
         return;
-      case 0x0d: { // br_if
+      case Op.BrIf: {
         const types = this.labelTypes(this.label(instr.index!));
         this.popExpect(I32);
         this.popAll(types);
         this.pushAll(types);
         return;
       }
-      case 0x0e: { // br_table
+      case Op.BrTable: {
         this.popExpect(I32);
         const labels = instr.labels!;
         const defaultTypes = this.labelTypes(
@@ -718,17 +544,17 @@ class FunctionValidator {
         this.setUnreachable();
         return;
       }
-      case 0x0f: // return
+      case Op.Return:
         this.popAll(funcType.results);
         this.setUnreachable();
         return;
-      case 0x10: { // call
+      case Op.Call: {
         const t = this.funcType(instr.index!);
         this.popAll(t.params);
         this.pushAll(t.results);
         return;
       }
-      case 0x11: { // call_indirect
+      case Op.CallIndirect: {
         const table = this.table(instr.index2!);
         if (table.elemType !== FUNCREF) throw this.fail("type mismatch");
         const t = this.c.types[instr.index!];
@@ -738,10 +564,10 @@ class FunctionValidator {
         this.pushAll(t.results);
         return;
       }
-      case 0x1a: // drop
+      case Op.Drop:
         this.pop();
         return;
-      case 0x1b: { // select
+      case Op.Select: {
         this.popExpect(I32);
         const t1 = this.pop();
         const t2 = this.pop();
@@ -754,7 +580,7 @@ class FunctionValidator {
         this.push(t1 === UNKNOWN ? t2 : t1);
         return;
       }
-      case 0x1c: { // select t
+      case Op.SelectT: { // select t
         const types = instr.valTypes!;
         if (types.length !== 1) throw this.fail("invalid result arity");
         this.popExpect(I32);
@@ -763,202 +589,151 @@ class FunctionValidator {
         this.push(types[0]);
         return;
       }
-      case 0x20: // local.get
+      case Op.LocalGet:
         this.push(this.local(instr.index!));
         return;
-      case 0x21: // local.set
+      case Op.LocalSet:
         this.popExpect(this.local(instr.index!));
         return;
-      case 0x22: { // local.tee
+      case Op.LocalTee: {
         const t = this.local(instr.index!);
         this.popExpect(t);
         this.push(t);
         return;
       }
-      case 0x23: // global.get
+      case Op.GlobalGet:
         this.push(this.global(instr.index!).type);
         return;
-      case 0x24: { // global.set
+      case Op.GlobalSet: {
         const g = this.global(instr.index!);
         if (!g.mutable) throw this.fail("global is immutable");
         this.popExpect(g.type);
         return;
       }
-      case 0x25: { // table.get
+      case Op.TableGet: {
         const t = this.table(instr.index!);
         this.popExpect(I32);
         this.push(t.elemType);
         return;
       }
-      case 0x26: { // table.set
+      case Op.TableSet: {
         const t = this.table(instr.index!);
         this.popExpect(t.elemType);
         this.popExpect(I32);
         return;
       }
-      case 0x3f: // memory.size
+      case Op.MemorySize:
         this.memory(instr.index ?? 0);
         this.push(I32);
         return;
-      case 0x40: // memory.grow
+      case Op.MemoryGrow:
         this.memory(instr.index ?? 0);
         this.popExpect(I32);
         this.push(I32);
         return;
-      case 0x41:
+      case Op.I32Const:
         this.push(I32);
         return;
-      case 0x42:
+      case Op.I64Const:
         this.push(I64);
         return;
-      case 0x43:
+      case Op.F32Const:
         this.push(F32);
         return;
-      case 0x44:
+      case Op.F64Const:
         this.push(F64);
         return;
-      case 0xd0: // ref.null
+      case Op.RefNull:
         this.push(instr.refType!);
         return;
-      case 0xd1: { // ref.is_null
+      case Op.RefIsNull: {
         const t = this.pop();
         if (!isRef(t)) throw this.fail("type mismatch");
         this.push(I32);
         return;
       }
-      case 0xd2: // ref.func
+      case Op.RefFunc:
         this.funcType(instr.index!);
         if (!this.c.refs.has(instr.index!)) {
           throw this.fail("undeclared function reference");
         }
         this.push(FUNCREF);
         return;
-      case 0xfc08: // memory.init
+      case Op.MemoryInit:
         this.memory(instr.index2 ?? 0);
         this.data(instr.index!);
         this.popAll(III);
         return;
-      case 0xfc09: // data.drop
+      case Op.DataDrop:
         this.data(instr.index!);
         return;
-      case 0xfc0a: // memory.copy
+      case Op.MemoryCopy:
         this.memory(instr.index ?? 0);
         this.memory(instr.index2 ?? 0);
         this.popAll(III);
         return;
-      case 0xfc0b: // memory.fill
+      case Op.MemoryFill:
         this.memory(instr.index ?? 0);
         this.popAll(III);
         return;
-      case 0xfc0c: { // table.init
+      case Op.TableInit: {
         const t = this.table(instr.index2!);
         const e = this.elem(instr.index!);
         if (t.elemType !== e) throw this.fail("type mismatch");
         this.popAll(III);
         return;
       }
-      case 0xfc0d: // elem.drop
+      case Op.ElemDrop:
         this.elem(instr.index!);
         return;
-      case 0xfc0e: { // table.copy
+      case Op.TableCopy: {
         const dst = this.table(instr.index!);
         const src = this.table(instr.index2!);
         if (dst.elemType !== src.elemType) throw this.fail("type mismatch");
         this.popAll(III);
         return;
       }
-      case 0xfc0f: { // table.grow
+      case Op.TableGrow: {
         const t = this.table(instr.index!);
         this.popExpect(I32);
         this.popExpect(t.elemType);
         this.push(I32);
         return;
       }
-      case 0xfc10: // table.size
+      case Op.TableSize:
         this.table(instr.index!);
         this.push(I32);
         return;
-      case 0xfc11: { // table.fill
+      case Op.TableFill: {
         const t = this.table(instr.index!);
         this.popExpect(I32);
         this.popExpect(t.elemType);
         this.popExpect(I32);
         return;
       }
-    }
-    const load = LOADS[op];
-    if (load) {
-      this.memarg(instr, load[0]);
-      this.popExpect(I32);
-      this.push(load[1]);
-      return;
-    }
-    const store = STORES[op];
-    if (store) {
-      this.memarg(instr, store[0]);
-      this.popExpect(store[1]);
-      this.popExpect(I32);
-      return;
-    }
-    if (op >= 0xfd0000) {
-      this.simd(instr, op - 0xfd0000);
-      return;
     }
     throw this.fail("illegal opcode");
   }
 
-  private simd(instr: Instr, sub: number): void {
-    const natural = SIMD_LOADS[sub];
-    if (natural !== undefined) {
-      this.memarg(instr, natural);
-      this.popExpect(I32);
-      this.push(V128);
-      return;
-    }
-    const lane = LANE_OPS[sub];
-    if (lane) {
-      this.laneIndex(instr, lane[0]);
-      const isReplace = sub === 23 || sub === 26 || sub === 28 ||
-        sub === 30 || sub === 32 || sub === 34;
-      if (isReplace) {
-        this.popExpect(lane[1]);
-        this.popExpect(V128);
-        this.push(V128);
-      } else {
-        this.popExpect(V128);
-        this.push(lane[1]);
-      }
-      return;
-    }
-    switch (sub) {
-      case 11: // v128.store
-        this.memarg(instr, 4);
-        this.popExpect(V128);
-        this.popExpect(I32);
+  /** Checks the immediates of an instruction the table types. */
+  private immediates(instr: Instr, info: InstrInfo): void {
+    switch (info.imm) {
+      case Imm.MemArg:
+        this.memarg(instr, info.natural!);
         return;
-      case 12: // v128.const
-        this.push(V128);
+      case Imm.Lane:
+        this.laneIndex(instr, info.lanes!);
         return;
-      case 13: // i8x16.shuffle
+      case Imm.MemArgLane:
+        this.memarg(instr, info.natural!);
+        this.laneIndex(instr, info.lanes!);
+        return;
+      case Imm.Shuffle:
         for (const b of instr.bytes!) {
           if (b >= 32) throw this.fail("invalid lane index");
         }
-        this.popExpect(V128);
-        this.popExpect(V128);
-        this.push(V128);
         return;
     }
-    if (sub >= 84 && sub <= 91) {
-      // load_lane / store_lane: natural alignment 2^k bytes, 16 >> k lanes.
-      const k = (sub - 84) & 3;
-      this.memarg(instr, k);
-      this.laneIndex(instr, 16 >> k);
-      this.popExpect(V128);
-      this.popExpect(I32);
-      if (sub <= 87) this.push(V128);
-      return;
-    }
-    throw this.fail("illegal opcode");
   }
 }
 

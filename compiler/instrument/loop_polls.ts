@@ -20,36 +20,55 @@
  * @module
  */
 import type { Instr } from "../wasm/types.ts";
+import { Op } from "../wasm/instructions.ts";
 
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const IF = 0x04;
-const END = 0x0b;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const BR_TABLE = 0x0e;
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const I32_CONST = 0x41;
-const I64_CONST = 0x42;
-const I32_EQZ = 0x45;
-const I64_EQZ = 0x50;
-
-/** Calls, memory.grow, return_call*: anything that can take unbounded time. */
-const CALL_LIKE = new Set([0x10, 0x11, 0x12, 0x13, 0x40]);
+/** Calls and memory.grow: anything that can take unbounded time. */
+const CALL_LIKE = new Set<number>([Op.Call, Op.CallIndirect, Op.MemoryGrow]);
 
 const isConst = (i: Instr | undefined) =>
-  i?.op === I32_CONST || i?.op === I64_CONST;
+  i?.op === Op.I32Const || i?.op === Op.I64Const;
 const isAddSub = (op: number | undefined) =>
-  op === 0x6a || op === 0x6b || op === 0x7c || op === 0x7d;
+  op === Op.I32Add || op === Op.I32Sub || op === Op.I64Add || op === Op.I64Sub;
 /** i32/i64 comparisons with two operands (eq ... ge_u). */
 const isCompare = (op: number | undefined) =>
-  op !== undefined &&
-  ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a));
+  op !== undefined && COMPARES.has(op);
+const COMPARES = new Set<number>([
+  Op.I32Eq,
+  Op.I32Ne,
+  Op.I32LtS,
+  Op.I32LtU,
+  Op.I32GtS,
+  Op.I32GtU,
+  Op.I32LeS,
+  Op.I32LeU,
+  Op.I32GeS,
+  Op.I32GeU,
+  Op.I64Eq,
+  Op.I64Ne,
+  Op.I64LtS,
+  Op.I64LtU,
+  Op.I64GtS,
+  Op.I64GtU,
+  Op.I64LeS,
+  Op.I64LeU,
+  Op.I64GeS,
+  Op.I64GeU,
+]);
 
-/** memory.init ... table.fill (0xfc08-0xfc11): bulk, possibly long. */
-const isBulk = (op: number) => op >= 0xfc08 && op <= 0xfc11;
+/** memory.init ... table.fill: bulk, possibly long. */
+const BULK = new Set<number>([
+  Op.MemoryInit,
+  Op.DataDrop,
+  Op.MemoryCopy,
+  Op.MemoryFill,
+  Op.TableInit,
+  Op.ElemDrop,
+  Op.TableCopy,
+  Op.TableGrow,
+  Op.TableSize,
+  Op.TableFill,
+]);
+const isBulk = (op: number) => BULK.has(op);
 
 /**
  * The indices in `body` (a function body, ending with its `end`) of the
@@ -60,10 +79,10 @@ export function loopsWithoutPoll(body: readonly Instr[]): Set<number> {
   const open: number[] = [];
   for (let k = 0; k < body.length; k++) {
     const op = body[k].op;
-    if (op === BLOCK || op === LOOP || op === IF) open.push(k);
-    else if (op === END) {
+    if (op === Op.Block || op === Op.Loop || op === Op.If) open.push(k);
+    else if (op === Op.End) {
       const start = open.pop();
-      if (start !== undefined && body[start].op === LOOP) {
+      if (start !== undefined && body[start].op === Op.Loop) {
         if (pollNotNeeded(body, start, k)) out.add(start);
       }
     }
@@ -84,13 +103,13 @@ function pollNotNeeded(
   for (let k = start + 1; k < end; k++) {
     const ins = body[k];
     const op = ins.op;
-    if (op === LOOP || CALL_LIKE.has(op) || isBulk(op)) return false;
-    if (op === BLOCK || op === IF) depth++;
-    else if (op === END) depth--;
-    else if (op === LOCAL_SET || op === LOCAL_TEE) written.add(ins.index!);
-    const targets = op === BR || op === BR_IF
+    if (op === Op.Loop || CALL_LIKE.has(op) || isBulk(op)) return false;
+    if (op === Op.Block || op === Op.If) depth++;
+    else if (op === Op.End) depth--;
+    else if (op === Op.LocalSet || op === Op.LocalTee) written.add(ins.index!);
+    const targets = op === Op.Br || op === Op.BrIf
       ? [ins.index!]
-      : op === BR_TABLE
+      : op === Op.BrTable
       ? ins.labels!
       : [];
     if (targets.includes(depth) && firstBackEdge < 0) firstBackEdge = k;
@@ -105,9 +124,9 @@ function pollNotNeeded(
   depth = 0;
   for (let k = start + 1; k < end; k++) {
     const ins = body[k];
-    if (ins.op === BLOCK || ins.op === IF) depth++;
-    else if (ins.op === END) depth--;
-    else if (ins.op === LOCAL_SET || ins.op === LOCAL_TEE) {
+    if (ins.op === Op.Block || ins.op === Op.If) depth++;
+    else if (ins.op === Op.End) depth--;
+    else if (ins.op === Op.LocalSet || ins.op === Op.LocalTee) {
       const x = ins.index!;
       const dir = depth === 0
         ? stepDirection(body, start, k, x, written)
@@ -125,14 +144,14 @@ function pollNotNeeded(
 
   // A conditional branch on an induction local against an invariant.
   for (let k = start + 1; k < end; k++) {
-    if (body[k].op !== BR_IF) continue;
+    if (body[k].op !== Op.BrIf) continue;
     if (testsInduction(body, start, k, induction, written)) return true;
     // `br_if` on a local set from such a test earlier at the top level.
     const c = body[k - 1];
-    if (c.op !== LOCAL_GET || induction.has(c.index!)) continue;
+    if (c.op !== Op.LocalGet || induction.has(c.index!)) continue;
     const set = lastWrite(body, start, k - 1, c.index!);
     if (
-      set !== undefined && body[set].op === LOCAL_SET &&
+      set !== undefined && body[set].op === Op.LocalSet &&
       testsInduction(body, start, set, induction, written)
     ) return true;
   }
@@ -155,10 +174,10 @@ function stepDirection(
   const op = body[k - 1]?.op;
   if (k - 3 <= start || !isAddSub(op)) return undefined;
   const a = body[k - 3], b = body[k - 2];
-  const getX = (i: Instr) => i.op === LOCAL_GET && i.index === x;
+  const getX = (i: Instr) => i.op === Op.LocalGet && i.index === x;
   const step = (i: Instr) =>
-    isConst(i) || (i.op === LOCAL_GET && !written.has(i.index!));
-  const add = op === 0x6a || op === 0x7c;
+    isConst(i) || (i.op === Op.LocalGet && !written.has(i.index!));
+  const add = op === Op.I32Add || op === Op.I64Add;
   const s = getX(a) && step(b) ? b : add && step(a) && getX(b) ? a : undefined;
   if (!s) return undefined;
   if (!isConst(s)) return 0;
@@ -178,10 +197,12 @@ function lastWrite(
 ): number | undefined {
   for (let m = k - 1; m > start; m--) {
     const op = body[m].op;
-    if ((op === LOCAL_SET || op === LOCAL_TEE) && body[m].index === x) {
+    if ((op === Op.LocalSet || op === Op.LocalTee) && body[m].index === x) {
       return m;
     }
-    if (op === BLOCK || op === IF || op === END || op === 0x05) return;
+    if (op === Op.Block || op === Op.If || op === Op.End || op === Op.Else) {
+      return;
+    }
   }
   return undefined;
 }
@@ -205,14 +226,14 @@ function operandEndingAt(
   if (k <= start) return undefined;
   const ins = body[k];
   if (isConst(ins)) return { start: k, invariant: true };
-  if (ins.op === LOCAL_GET) {
+  if (ins.op === Op.LocalGet) {
     const x = ins.index!;
     return induction.has(x)
       ? { start: k, induction: x, invariant: false }
       : { start: k, invariant: !written.has(x) };
   }
   if (
-    ins.op === LOCAL_TEE && induction.has(ins.index!) &&
+    ins.op === Op.LocalTee && induction.has(ins.index!) &&
     stepDirection(body, start, k, ins.index!, written) !== undefined
   ) {
     return { start: k - 3, induction: ins.index!, invariant: false };
@@ -237,7 +258,7 @@ function testsInduction(
     operandEndingAt(body, start, end, induction, written)?.induction !==
       undefined;
   if (single(k - 1)) return true; // `br_if` on the counter itself
-  if (cond.op === I32_EQZ || cond.op === I64_EQZ) return single(k - 2);
+  if (cond.op === Op.I32Eqz || cond.op === Op.I64Eqz) return single(k - 2);
   if (!isCompare(cond.op)) return false;
   const right = operandEndingAt(body, start, k - 2, induction, written);
   if (!right) return false;

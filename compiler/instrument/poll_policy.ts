@@ -36,8 +36,7 @@
  */
 import { ExternKind, type Instr, type Module } from "../wasm/types.ts";
 import { loopsWithoutPoll } from "./loop_polls.ts";
-
-const LOOP = 0x03;
+import { Op } from "../wasm/instructions.ts";
 
 /** Where a function polls and which of its calls need a check after them. */
 export interface FunctionPolls {
@@ -64,7 +63,7 @@ export interface PollPolicy {
 
 /** Whether a body calls anything (then it counts call depth). */
 export function makesCalls(body: readonly Instr[]): boolean {
-  return body.some((ins) => ins.op >= 0x10 && ins.op <= 0x13);
+  return body.some((ins) => ins.op === Op.Call || ins.op === Op.CallIndirect);
 }
 
 /** Computes the policy; `everywhere` polls at every point. */
@@ -75,7 +74,7 @@ export function pollPolicy(module: Module, everywhere = false): PollPolicy {
     if (everywhere) return { instrumented: true, unpolledLoops: new Set() };
     const unpolled = loopsWithoutPoll(body);
     const pollingLoop = body.some((ins, k) =>
-      ins.op === LOOP && !unpolled.has(k)
+      ins.op === Op.Loop && !unpolled.has(k)
     );
     return {
       instrumented: makesCalls(body) || pollingLoop,

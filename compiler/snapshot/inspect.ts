@@ -10,6 +10,7 @@
 import type { Module } from "../wasm/types.ts";
 import { numImportedFuncs, opcodeName } from "../wasm/module_info.ts";
 import { decodeModule } from "../decode/decoder.ts";
+import { Op } from "../wasm/instructions.ts";
 import { readModuleFile } from "../frontend/wat.ts";
 import {
   memoryPages,
@@ -67,7 +68,7 @@ function mnemonic(
     x.offset === offset
   );
   if (!ins) return "";
-  const suffix = ins.index !== undefined && (ins.op === 0x10)
+  const suffix = ins.index !== undefined && ins.op === Op.Call
     ? ` ${ins.index}`
     : "";
   return `: ${opcodeName(ins.op)}${suffix}`;
