@@ -433,7 +433,7 @@ Deno.test({
         "--snapshot",
         snap,
         "--checkpoint-every",
-        "0.02",
+        "0.1",
         "--continue",
         "--",
         ...SIEVE_ARGS,
@@ -462,7 +462,7 @@ Deno.test({
       assert.ok(reads >= 5, `${reads} reads`);
       assert.ok(seen.size >= 2, `${seen.size} distinct snapshots seen`);
       console.log(
-        `--checkpoint-every 0.02: ${reads} reads of ${seen.size} snapshots, all valid`,
+        `--checkpoint-every 0.1: ${reads} reads of ${seen.size} snapshots, all valid`,
       );
     } finally {
       await Deno.remove(dir, { recursive: true });
