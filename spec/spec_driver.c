@@ -1025,7 +1025,7 @@ static uint64_t globals_hash(const gw_instance *inst) {
   uint64_t h = HASH_SEED;
   for (uint32_t i = 0; i < inst->module->num_globals; i++) {
     uint8_t key[16];
-    value_key(inst, type_letter(inst->globals[i]->type),
+    value_key(inst, gw_type_letter(inst->globals[i]->type),
               &inst->globals[i]->value, key);
     h = hash_bytes(h, key, 16);
   }
