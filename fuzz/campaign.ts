@@ -1,0 +1,233 @@
+/**
+ * A fuzzing campaign: modules for seeds S, S+1, ... are generated, run in
+ * both engines (J at a time) and compared; a mismatching module is saved as
+ * a reproducer (and reduced, when asked).
+ *
+ * @module
+ */
+
+import { buildRuntimeTool, ModuleCompiler } from "../spec/toolchain.ts";
+import { generateModule } from "./generate.ts";
+import { exposeState } from "./instrument.ts";
+import { loggerModule, readerModule } from "./logger.ts";
+import { type GodwitCrOptions, runInGodwit } from "./godwit_runner.ts";
+import { V8Runner } from "./v8_runner.ts";
+import { compareRuns, type Comparison, type Mismatch } from "./compare.ts";
+import type { ModuleOutcome } from "./outcome.ts";
+
+/** How modules are run and compared. */
+export interface RunOptions {
+  /** Optimization level of Godwit's compiles (default 2, as the spec harness). */
+  optLevel?: 0 | 1 | 2 | 3;
+  /** Checkpoint injection on the Godwit side. */
+  cr?: GodwitCrOptions;
+  /** Per-request (Godwit) and per-module (V8) time limit, ms (default 10 s). */
+  timeoutMs?: number;
+  /** Compiles at once (default 2). */
+  jobs?: number;
+}
+
+/** What running modules needs, built once per campaign. */
+export interface FuzzContext {
+  compiler: ModuleCompiler;
+  driverPath: string;
+  loggerSo: string;
+  readerSo: string;
+  logger: Uint8Array;
+  reader: Uint8Array;
+  timeoutMs: number;
+  cr?: GodwitCrOptions;
+  /** Where compiled fuzz modules go (removed by closeContext). */
+  cacheDir: string;
+}
+
+/** Builds the driver and the helper modules. */
+export async function openContext(
+  options: RunOptions = {},
+): Promise<FuzzContext> {
+  // Fuzzed modules are compiled once each: a private cache, removed afterwards.
+  const cacheDir = await Deno.makeTempDir({ prefix: "godwit-fuzz-" });
+  const compiler = new ModuleCompiler(
+    cacheDir,
+    options.optLevel ?? 2,
+    options.jobs ?? 2,
+    "x86_64",
+    options.cr !== undefined,
+  );
+  const [logger, reader] = await Promise.all([loggerModule(), readerModule()]);
+  const [driverPath, loggerSo, readerSo] = await Promise.all([
+    buildRuntimeTool("spec_driver"),
+    compiler.compile(logger),
+    compiler.compile(reader),
+  ]);
+  return {
+    compiler,
+    driverPath,
+    loggerSo,
+    readerSo,
+    logger,
+    reader,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    cr: options.cr,
+    cacheDir,
+  };
+}
+
+/** Removes the context's compiled modules. */
+export async function closeContext(ctx: FuzzContext): Promise<void> {
+  await Deno.remove(ctx.cacheDir, { recursive: true }).catch(() => {});
+}
+
+/** Both engines' runs of one module and their comparison. */
+export interface ModuleRun {
+  comparison: Comparison;
+  godwit: ModuleOutcome;
+  v8: ModuleOutcome;
+}
+
+/** Runs one (uninstrumented) module in both engines and compares. */
+export async function runModule(
+  bytes: Uint8Array,
+  ctx: FuzzContext,
+  v8: V8Runner,
+): Promise<ModuleRun> {
+  let module;
+  try {
+    module = exposeState(bytes);
+  } catch (e) {
+    const message = `module does not decode: ${(e as Error).message}`;
+    const outcome: ModuleOutcome = {
+      instantiate: { end: "error", message },
+      calls: [],
+    };
+    const v8Valid = WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>);
+    return {
+      comparison: {
+        compared: 0,
+        skipped: 0,
+        crChecked: 0,
+        crReached: 0,
+        mismatch: v8Valid
+          ? { kind: "godwit error", call: "", detail: message }
+          : undefined,
+      },
+      godwit: outcome,
+      v8: outcome,
+    };
+  }
+  const [godwit, v8Outcome] = await Promise.all([
+    runInGodwit(module, {
+      driverPath: ctx.driverPath,
+      compiler: ctx.compiler,
+      loggerSo: ctx.loggerSo,
+      readerSo: ctx.readerSo,
+      timeoutMs: ctx.timeoutMs,
+      cr: ctx.cr,
+    }),
+    v8.run(module, ctx.logger, ctx.reader, ctx.timeoutMs * 2),
+  ]);
+  return {
+    comparison: compareRuns(godwit, v8Outcome),
+    godwit,
+    v8: v8Outcome,
+  };
+}
+
+/** A campaign's settings. */
+export interface CampaignOptions extends RunOptions {
+  /** The first module's seed. */
+  seed: number;
+  /** Modules to run. */
+  count: number;
+  /** Generate with NaNs (no wasm-opt --denan). */
+  nans?: boolean;
+  /** Folder for reproducers; none are written when undefined. */
+  outDir?: string;
+  /** Called after each module. */
+  onModule?: (r: ModuleResult) => void;
+}
+
+/** One module of a campaign. */
+export interface ModuleResult {
+  seed: number;
+  /** Undefined when the module could not be generated. */
+  comparison?: Comparison;
+  /** Why generation failed. */
+  error?: string;
+  /** The saved reproducer (a mismatch with outDir). */
+  reproducer?: string;
+}
+
+/** A campaign's outcome. */
+export interface CampaignResult {
+  modules: ModuleResult[];
+  seconds: number;
+}
+
+/** Writes a mismatching module and a note on it; returns the module's path. */
+export async function saveReproducer(
+  outDir: string,
+  seed: number,
+  bytes: Uint8Array,
+  mismatch: Mismatch,
+  rerun: string,
+): Promise<string> {
+  await Deno.mkdir(outDir, { recursive: true });
+  const path = `${outDir}/seed-${seed}.wasm`;
+  await Deno.writeFile(path, bytes);
+  await Deno.writeTextFile(
+    `${outDir}/seed-${seed}.txt`,
+    `seed ${seed}: ${mismatch.kind} in ${mismatch.call || "instantiation"}\n` +
+      `${mismatch.detail}\nre-run: ${rerun}\n`,
+  );
+  return path;
+}
+
+/** Runs a campaign. */
+export async function runCampaign(
+  options: CampaignOptions,
+  rerunCommand: (seed: number, path: string) => string,
+): Promise<CampaignResult> {
+  const started = performance.now();
+  const jobs = Math.max(1, options.jobs ?? 2);
+  const ctx = await openContext(options);
+  const modules: ModuleResult[] = new Array(options.count);
+  let next = 0;
+  const worker = async () => {
+    const v8 = new V8Runner();
+    try {
+      while (next < options.count) {
+        const i = next++;
+        const seed = options.seed + i;
+        let r: ModuleResult;
+        try {
+          const bytes = await generateModule(seed, { denan: !options.nans });
+          const run = await runModule(bytes, ctx, v8);
+          r = { seed, comparison: run.comparison };
+          const m = run.comparison.mismatch;
+          if (m && options.outDir) {
+            r.reproducer = await saveReproducer(
+              options.outDir,
+              seed,
+              bytes,
+              m,
+              rerunCommand(seed, `${options.outDir}/seed-${seed}.wasm`),
+            );
+          }
+        } catch (e) {
+          r = { seed, error: (e as Error).message.split("\n")[0] };
+        }
+        modules[i] = r;
+        options.onModule?.(r);
+      }
+    } finally {
+      v8.close();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: jobs }, worker));
+  } finally {
+    await closeContext(ctx);
+  }
+  return { modules, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,264 @@
+/**
+ * The Godwit side: the spec harness's machinery, unchanged. Modules are
+ * compiled to shared objects (spec/toolchain.ts, cached) and driven in a
+ * spec_driver process over its line protocol (spec/driver_protocol.ts): the
+ * logger is loaded and registered as `fuzzing-support`, the fuzzed module
+ * links to it, and the memory reader links to the fuzzed module.
+ *
+ * With checkpoint injection, a second, identical set of instances runs each
+ * call with `crinvoke` (the spec harness's `--cr` request): the driver
+ * checkpoints at migration points it picks, restores each snapshot into a
+ * fresh instance, finishes the call there and compares it with the
+ * uninterrupted run. A second set, because the repeated runs append to their
+ * logger, which must not disturb the log compared with V8.
+ *
+ * @module
+ */
+
+import {
+  crInvokeRequest,
+  type DriverReply,
+  getRequest,
+  invokeRequest,
+  loadRequest,
+  registerRequest,
+  SpecDriver,
+} from "../spec/driver_protocol.ts";
+import type { ModuleCompiler } from "../spec/toolchain.ts";
+import { fromWire } from "../spec/values.ts";
+import { HANG_LIMIT_EXPORT, type InstrumentedModule } from "./instrument.ts";
+import { FUZZED_MODULE, LOGGER_MODULE } from "./logger.ts";
+import type { CallOutcome, EndKind, ModuleOutcome } from "./outcome.ts";
+import { trapCategory } from "./outcome.ts";
+
+/** Checkpoint injection settings for the Godwit side. */
+export interface GodwitCrOptions {
+  /** At most this many migration points checked per call. */
+  maxPoints: number;
+  /** Per-call time budget for checks, in ms. */
+  budgetMs: number;
+}
+
+/** What the Godwit side needs. */
+export interface GodwitContext {
+  driverPath: string;
+  driverArgs?: string[];
+  compiler: ModuleCompiler;
+  /** Compiled logger and reader (compiled once per run). */
+  loggerSo: string;
+  readerSo: string;
+  /** Per-request limit, ms. */
+  timeoutMs: number;
+  cr?: GodwitCrOptions;
+}
+
+const ZERO: Record<string, string> = {
+  i32: "i32:00000000",
+  i64: "i64:0000000000000000",
+  f32: "f32:00000000",
+  f64: "f64:0000000000000000",
+  v128: "v128:00000000000000000000000000000000",
+  funcref: "funcref:null",
+  externref: "externref:null",
+};
+
+function endOf(
+  reply: DriverReply,
+): Pick<CallOutcome, "end" | "trap" | "message"> {
+  switch (reply.kind) {
+    case "ok":
+      return { end: "ok" };
+    case "trap":
+      if (/call stack exhausted/.test(reply.message)) {
+        return { end: "exhausted", message: reply.message };
+      }
+      return {
+        end: "trap",
+        trap: trapCategory(reply.message),
+        message: reply.message,
+      };
+    case "timeout":
+    case "crash":
+      return { end: reply.kind, message: reply.message };
+    default:
+      return { end: "error", message: `${reply.kind}: ${reply.message}` };
+  }
+}
+
+/** One set of instances: logger, fuzzed module, reader (ids in the driver). */
+interface InstanceSet {
+  logger: number;
+  fuzzed: number;
+  reader?: number;
+}
+
+/** Runs one instrumented module in Godwit; never throws. */
+export async function runInGodwit(
+  module: InstrumentedModule,
+  ctx: GodwitContext,
+): Promise<ModuleOutcome> {
+  let so: string;
+  try {
+    so = await ctx.compiler.compile(module.bytes);
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    return {
+      instantiate: { end: "error", message: `compile failed: ${msg}` },
+      calls: [],
+    };
+  }
+  const driver = new SpecDriver(ctx.driverPath, ctx.driverArgs);
+  const t = ctx.timeoutMs;
+  try {
+    let nextId = 0;
+    const load = async (path: string): Promise<[number, DriverReply]> => {
+      const id = nextId;
+      const reply = await driver.request(loadRequest(id, path), t);
+      if (reply.kind === "ok" || reply.kind === "trap") nextId++;
+      return [id, reply];
+    };
+    const setUp = async (): Promise<InstanceSet | DriverReply> => {
+      const [logger, lr] = await load(ctx.loggerSo);
+      if (lr.kind !== "ok") return lr;
+      await driver.request(registerRequest(LOGGER_MODULE, logger), t);
+      const [fuzzed, fr] = await load(so);
+      if (fr.kind !== "ok") return fr;
+      if (!module.memory) return { logger, fuzzed };
+      await driver.request(registerRequest(FUZZED_MODULE, fuzzed), t);
+      const [reader, rr] = await load(ctx.readerSo);
+      if (rr.kind !== "ok") return rr;
+      return { logger, fuzzed, reader };
+    };
+    const main = await setUp();
+    if (!("logger" in main)) {
+      return { instantiate: endOf(main), calls: [] };
+    }
+    const shadow = ctx.cr ? await setUp() : undefined;
+    if (shadow && !("logger" in shadow)) {
+      return {
+        instantiate: {
+          end: "error",
+          message: `second instance for --cr: ${endOf(shadow).message}`,
+        },
+        calls: [],
+      };
+    }
+    const outcome: ModuleOutcome = { instantiate: { end: "ok" }, calls: [] };
+    const value = async (line: string): Promise<string | undefined> => {
+      const r = await driver.request(line, t);
+      return r.kind === "ok" ? r.values[0] : undefined;
+    };
+    const u = (wire: string | undefined): bigint => {
+      if (!wire) return -1n;
+      const v = fromWire(wire);
+      return "bits" in v ? v.bits : -1n;
+    };
+
+    /** Makes one call on a set and reads the state after it. */
+    const callOn = async (
+      set: InstanceSet,
+      index: number,
+      cr: boolean,
+    ): Promise<CallOutcome> => {
+      const call = module.calls[index];
+      await driver.request(invokeRequest(set.logger, "reset", []), t);
+      if (module.hangLimit) {
+        await driver.request(
+          invokeRequest(set.fuzzed, HANG_LIMIT_EXPORT, []),
+          t,
+        );
+      }
+      const args = call.params.map((p) => fromWire(ZERO[p]));
+      const reply = cr && ctx.cr
+        ? await driver.request(
+          crInvokeRequest(set.fuzzed, call.name, args, {
+            maxPoints: ctx.cr.maxPoints,
+            within: 0,
+            budgetMs: ctx.cr.budgetMs,
+            freshEvery: 0,
+            freshPrefix: "-",
+          }),
+          t * 3 + ctx.cr.budgetMs,
+        )
+        : await driver.request(invokeRequest(set.fuzzed, call.name, args), t);
+      const out: CallOutcome = {
+        name: call.name,
+        ...endOf(reply),
+        values: reply.kind === "ok" ? reply.values : [],
+        logCount: 0,
+        logHash: "",
+        globals: [],
+      };
+      if (reply.cr) {
+        out.cr = {
+          reached: reply.cr.reached,
+          checked: reply.cr.checked,
+          mismatched: reply.cr.mismatched,
+          notCheckpointable: reply.cr.notCheckpointable,
+          detail: reply.cr.detail,
+        };
+      }
+      if (out.end === "timeout" || out.end === "crash") return out;
+      out.logCount = Number(
+        u(await value(invokeRequest(set.logger, "count", []))),
+      );
+      out.logHash = u(await value(invokeRequest(set.logger, "hash", [])))
+        .toString(16).padStart(16, "0");
+      for (const g of module.globals) {
+        out.globals.push(
+          await value(getRequest(set.fuzzed, g.name)) ?? "unreadable",
+        );
+      }
+      if (set.reader !== undefined) {
+        const pages = Number(
+          u(await value(invokeRequest(set.reader, "pages", []))),
+        );
+        const hash = u(
+          await value(
+            invokeRequest(set.reader, "hash", [
+              { type: "i32", bits: 0n },
+              { type: "i32", bits: BigInt(pages * 65536) & 0xffffffffn },
+            ]),
+          ),
+        );
+        out.memory = { pages, hash: hash.toString(16).padStart(16, "0") };
+      }
+      return out;
+    };
+
+    for (let i = 0; i < module.calls.length; i++) {
+      const out = await callOn(main, i, false);
+      if (shadow) {
+        const again = await callOn(shadow, i, true);
+        out.cr = again.cr;
+        const differs = again.end !== out.end ||
+          again.values.join(" ") !== out.values.join(" ") ||
+          again.globals.join(" ") !== out.globals.join(" ") ||
+          again.memory?.hash !== out.memory?.hash;
+        if (differs && out.cr) {
+          out.cr.mismatched++;
+          out.cr.detail ||= `the crinvoke run ended ${again.end} ${
+            again.values.join(" ")
+          }, the plain run ${out.end} ${out.values.join(" ")}`;
+        } else if (
+          !out.cr && again.end !== "ok" && again.end !== "trap" &&
+          again.end !== "exhausted"
+        ) {
+          out.cr = {
+            reached: 0,
+            checked: 0,
+            mismatched: 1,
+            notCheckpointable: 0,
+            detail: `crinvoke: ${again.end} ${again.message ?? ""}`,
+          };
+        }
+      }
+      outcome.calls.push(out);
+      const stop: EndKind[] = ["timeout", "crash", "exhausted", "error"];
+      if (stop.includes(out.end)) break;
+    }
+    return outcome;
+  } finally {
+    await driver.close();
+  }
+}
