@@ -25,6 +25,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Compiles at once (default 2). */
   jobs?: number;
+  /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
+  driverArgs?: string[];
 }
 
 /** What running modules needs, built once per campaign. */
@@ -39,6 +41,7 @@ export interface FuzzContext {
   cr?: GodwitCrOptions;
   /** Where compiled fuzz modules go (removed by closeContext). */
   cacheDir: string;
+  driverArgs?: string[];
 }
 
 /** Builds the driver and the helper modules. */
@@ -70,6 +73,7 @@ export async function openContext(
     timeoutMs: options.timeoutMs ?? 10_000,
     cr: options.cr,
     cacheDir,
+    driverArgs: options.driverArgs,
   };
 }
 
@@ -118,6 +122,7 @@ export async function runModule(
   const [godwit, v8Outcome] = await Promise.all([
     runInGodwit(module, {
       driverPath: ctx.driverPath,
+      driverArgs: ctx.driverArgs,
       compiler: ctx.compiler,
       loggerSo: ctx.loggerSo,
       readerSo: ctx.readerSo,
@@ -143,6 +148,8 @@ export interface CampaignOptions extends RunOptions {
   nans?: boolean;
   /** Folder for reproducers; none are written when undefined. */
   outDir?: string;
+  /** Replay each mismatch at -O0 (default true). */
+  triage?: boolean;
   /** Called after each module. */
   onModule?: (r: ModuleResult) => void;
 }
@@ -156,6 +163,8 @@ export interface ModuleResult {
   error?: string;
   /** The saved reproducer (a mismatch with outDir). */
   reproducer?: string;
+  /** A mismatch's replay at -O0 (when the campaign's level is higher). */
+  atO0?: string;
 }
 
 /** A campaign's outcome. */
@@ -192,6 +201,10 @@ export async function runCampaign(
   const jobs = Math.max(1, options.jobs ?? 2);
   const ctx = await openContext(options);
   const modules: ModuleResult[] = new Array(options.count);
+  // Mismatches are replayed at -O0: one that goes away there is an
+  // optimization's doing (e.g. a dead load LLVM deleted).
+  let o0: Promise<FuzzContext> | undefined;
+  const optLevel = options.optLevel ?? 2;
   let next = 0;
   const worker = async () => {
     const v8 = new V8Runner();
@@ -205,6 +218,13 @@ export async function runCampaign(
           const run = await runModule(bytes, ctx, v8);
           r = { seed, comparison: run.comparison };
           const m = run.comparison.mismatch;
+          if (m && optLevel > 0 && (options.triage ?? true)) {
+            o0 ??= openContext({ ...options, optLevel: 0 });
+            const again = await runModule(bytes, await o0, v8);
+            r.atO0 = again.comparison.mismatch
+              ? `mismatch ${again.comparison.mismatch.kind}`
+              : "match";
+          }
           if (m && options.outDir) {
             r.reproducer = await saveReproducer(
               options.outDir,
@@ -228,6 +248,7 @@ export async function runCampaign(
     await Promise.all(Array.from({ length: jobs }, worker));
   } finally {
     await closeContext(ctx);
+    if (o0) await closeContext(await o0);
   }
   return { modules, seconds: (performance.now() - started) / 1000 };
 }

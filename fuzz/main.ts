@@ -130,6 +130,8 @@ export async function main(args: string[]): Promise<number> {
       return c.mismatch ? 1 : 0;
     }
     const outDir = values.out ?? "fuzz-out";
+    let done = 0, bad = 0;
+    const started = performance.now();
     const result = await runCampaign(
       {
         ...runOptions,
@@ -138,10 +140,21 @@ export async function main(args: string[]): Promise<number> {
         nans: values.nans,
         outDir,
         onModule: (m) => {
+          done++;
+          if (m.comparison?.mismatch || m.error) bad++;
+          if (done % 50 === 0) {
+            console.error(
+              `progress: ${done} of ${count} modules, ${bad} mismatched, ${
+                ((performance.now() - started) / 1000).toFixed(0)
+              } s`,
+            );
+          }
           const mm = m.comparison?.mismatch;
           if (mm) {
             console.error(
-              `seed ${m.seed}: ${mm.kind} in ${mm.call || "instantiation"}`,
+              `seed ${m.seed}: ${mm.kind} in ${mm.call || "instantiation"}${
+                m.atO0 ? ` [at -O0: ${m.atO0}]` : ""
+              }`,
             );
           } else if (m.error) console.error(`seed ${m.seed}: ${m.error}`);
         },

@@ -43,8 +43,11 @@ export function formatCampaign(
   for (
     const [kind, ms] of [...byKind].sort((a, b) => b[1].length - a[1].length)
   ) {
+    const clean = ms.filter((m) => m.atO0 === "match").length;
     lines.push(
-      `  ${kind}: ${ms.length} (seeds ${ms.map((m) => m.seed).join(", ")})`,
+      `  ${kind}: ${ms.length}${
+        clean ? `, ${clean} of them clean at -O0` : ""
+      } (seeds ${ms.map((m) => m.seed).join(", ")})`,
     );
   }
   for (const m of bad) {
@@ -52,7 +55,7 @@ export function formatCampaign(
     lines.push(
       `seed ${m.seed}: ${mm.kind} in ${
         mm.call || "instantiation"
-      }: ${mm.detail}`,
+      }: ${mm.detail}${m.atO0 ? ` [at -O0: ${m.atO0}]` : ""}`,
     );
     if (m.reproducer) lines.push(`  re-run: ${rerun(m.seed, m.reproducer)}`);
   }
