@@ -114,6 +114,7 @@ export async function runModule(
         mismatch: v8Valid
           ? { kind: "godwit error", call: "", detail: message }
           : undefined,
+        rejected: v8Valid ? undefined : `${message}; V8 rejects it too`,
       },
       godwit: outcome,
       v8: outcome,
@@ -217,6 +218,7 @@ export async function runCampaign(
           const bytes = await generateModule(seed, { denan: !options.nans });
           const run = await runModule(bytes, ctx, v8);
           r = { seed, comparison: run.comparison };
+          if (run.comparison.rejected) r.error = run.comparison.rejected;
           const m = run.comparison.mismatch;
           if (m && optLevel > 0 && (options.triage ?? true)) {
             o0 ??= openContext({ ...options, optLevel: 0 });

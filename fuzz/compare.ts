@@ -40,6 +40,11 @@ export interface Mismatch {
 /** The comparison of one module. */
 export interface Comparison {
   mismatch?: Mismatch;
+  /**
+   * Both engines rejected the module or failed to link it (so nothing was
+   * compared): why, in both words. Not a mismatch, never a pass.
+   */
+  rejected?: string;
   /** Calls compared in full. */
   compared: number;
   /** Calls not compared because a call exhausted the stack (or a side stopped). */
@@ -145,6 +150,10 @@ export function compareRuns(g: ModuleOutcome, v: ModuleOutcome): Comparison {
   };
   if (gi.end === "timeout" || vi.end === "timeout") return mismatch("timeout");
   if (gi.end === "crash") return mismatch("crash");
+  if (gi.end === "error" && vi.end === "error") {
+    result.rejected = both;
+    return result;
+  }
   if (gi.end === "error" && vi.end !== "error") return mismatch("godwit error");
   if (vi.end === "error" && gi.end !== "error") return mismatch("v8 error");
   if (gi.end !== vi.end || (gi.end === "trap" && !trapsAgree(gi, vi))) {

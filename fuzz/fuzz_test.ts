@@ -38,7 +38,7 @@ function verdicts(
   return modules.map((m) => ({
     seed: m.seed,
     verdict: m.error
-      ? `not generated: ${m.error}`
+      ? `not run: ${m.error}`
       : m.comparison?.mismatch
       ? `mismatch ${m.comparison.mismatch.kind}: ${m.comparison.mismatch.call} ${m.comparison.mismatch.detail}`
       : "match",

@@ -127,7 +127,8 @@ export async function main(args: string[]): Promise<number> {
           `${c.mismatch.call || "instantiation"}: ${c.mismatch.detail}`,
         );
       }
-      return c.mismatch ? 1 : 0;
+      if (c.rejected && !values.quiet) console.error(c.rejected);
+      return c.mismatch ? 1 : c.rejected ? 2 : 0;
     }
     const outDir = values.out ?? "fuzz-out";
     let done = 0, bad = 0;

@@ -26,7 +26,7 @@ export function formatCampaign(
     crReached += m.comparison?.crReached ?? 0;
   }
   lines.push(
-    `modules: ${result.modules.length} (${ok.length} clean, ${bad.length} mismatched, ${failedGen.length} not generated)`,
+    `modules: ${result.modules.length} (${ok.length} clean, ${bad.length} mismatched, ${failedGen.length} not run)`,
     `calls compared: ${calls}; calls skipped after a stack exhaustion: ${skipped}`,
   );
   if (crReached > 0 || crChecked > 0) {
@@ -60,7 +60,7 @@ export function formatCampaign(
     if (m.reproducer) lines.push(`  re-run: ${rerun(m.seed, m.reproducer)}`);
   }
   for (const m of failedGen) {
-    lines.push(`seed ${m.seed}: not generated: ${m.error}`);
+    lines.push(`seed ${m.seed}: not run: ${m.error}`);
   }
   lines.push(`time: ${result.seconds.toFixed(1)} s`);
   lines.push(`${ok.length} passed, ${bad.length + failedGen.length} failed`);
