@@ -133,7 +133,7 @@ export async function runModule(
     v8.run(module, ctx.logger, ctx.reader, ctx.timeoutMs * 2),
   ]);
   return {
-    comparison: compareRuns(godwit, v8Outcome),
+    comparison: compareRuns(godwit, v8Outcome, module.calls.length),
     godwit,
     v8: v8Outcome,
   };
