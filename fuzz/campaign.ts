@@ -7,6 +7,7 @@
  */
 
 import { buildRuntimeTool, ModuleCompiler } from "../spec/toolchain.ts";
+import { defaultCacheDir } from "../compiler/link/runtime_lib.ts";
 import { generateModule } from "./generate.ts";
 import { exposeState } from "./instrument.ts";
 import { loggerModule, readerModule } from "./logger.ts";
@@ -57,11 +58,20 @@ export async function openContext(
     "x86_64",
     options.cr !== undefined,
   );
+  // The logger and the reader never change: the shared cache keeps them
+  // (a replay, as wasm-reduce runs hundreds, then compiles one module).
+  const helpers = new ModuleCompiler(
+    defaultCacheDir(),
+    options.optLevel ?? 2,
+    options.jobs ?? 2,
+    "x86_64",
+    options.cr !== undefined,
+  );
   const [logger, reader] = await Promise.all([loggerModule(), readerModule()]);
   const [driverPath, loggerSo, readerSo] = await Promise.all([
     buildRuntimeTool("spec_driver"),
-    compiler.compile(logger),
-    compiler.compile(reader),
+    helpers.compile(logger),
+    helpers.compile(reader),
   ]);
   return {
     compiler,
