@@ -35,7 +35,8 @@ options:
                       are compared only where the spec fixes them
   --timeout SECONDS   per-request limit (default 10; V8: twice that per module)
   --out DIR           reproducers go here (default fuzz-out)
-  --reduce            reduce each reproducer with wasm-reduce (slow)
+  --reduce            reduce each reproducer (or the --replay file) with
+                      wasm-reduce to FILE.reduced.wasm and .wat (slow)
   --reduce-timeout S  per reproducer (default 300)
   --replay FILE       run one saved module and print "match" or
                       "mismatch <kind>" (the command wasm-reduce runs)
@@ -128,6 +129,13 @@ export async function main(args: string[]): Promise<number> {
         );
       }
       if (c.rejected && !values.quiet) console.error(c.rejected);
+      if (c.mismatch && values.reduce) {
+        const r = await reduceReproducer(values.replay, {
+          replay: ["deno", "run", "-A", here, ...flags, "--quiet", "--replay"],
+          timeoutSeconds: reduceTimeout,
+        });
+        console.error(`${r.message}${r.watPath ? ` (${r.watPath})` : ""}`);
+      }
       return c.mismatch ? 1 : c.rejected ? 2 : 0;
     }
     const outDir = values.out ?? "fuzz-out";
