@@ -85,6 +85,33 @@ function endOf(
   }
 }
 
+/** A harness request (not the fuzzed call itself) that did not succeed. */
+class HarnessRequestFailed extends Error {
+  /** The failed request and its reply. */
+  constructor(readonly line: string, readonly reply: DriverReply) {
+    super(
+      `${line.split(" ")[0]} failed: ${reply.kind}: ${
+        "message" in reply ? reply.message : ""
+      }`,
+    );
+  }
+}
+
+/** The outcome of a call whose surrounding harness requests failed. */
+function failedRead(name: string, e: unknown): CallOutcome {
+  if (!(e instanceof HarnessRequestFailed)) throw e;
+  const kind = e.reply.kind;
+  return {
+    name,
+    end: kind === "timeout" || kind === "crash" ? kind : "error",
+    values: [],
+    message: `around the call, ${e.message}`,
+    logCount: 0,
+    logHash: "",
+    globals: [],
+  };
+}
+
 /** One set of instances: logger, fuzzed module, reader (ids in the driver). */
 interface InstanceSet {
   logger: number;
@@ -144,9 +171,11 @@ export async function runInGodwit(
       };
     }
     const outcome: ModuleOutcome = { instantiate: { end: "ok" }, calls: [] };
+    /** A request whose reply must be ok (its first value, if any). */
     const value = async (line: string): Promise<string | undefined> => {
       const r = await driver.request(line, t);
-      return r.kind === "ok" ? r.values[0] : undefined;
+      if (r.kind !== "ok") throw new HarnessRequestFailed(line, r);
+      return r.values[0];
     };
     const u = (wire: string | undefined): bigint => {
       if (!wire) return -1n;
@@ -161,12 +190,13 @@ export async function runInGodwit(
       cr: boolean,
     ): Promise<CallOutcome> => {
       const call = module.calls[index];
-      await driver.request(invokeRequest(set.logger, "reset", []), t);
-      if (module.hangLimit) {
-        await driver.request(
-          invokeRequest(set.fuzzed, HANG_LIMIT_EXPORT, []),
-          t,
-        );
+      try {
+        await value(invokeRequest(set.logger, "reset", []));
+        if (module.hangLimit) {
+          await value(invokeRequest(set.fuzzed, HANG_LIMIT_EXPORT, []));
+        }
+      } catch (e) {
+        return failedRead(call.name, e);
       }
       const args = call.params.map((p) => fromWire(ZERO[p]));
       const reply = cr && ctx.cr
@@ -199,6 +229,16 @@ export async function runInGodwit(
         };
       }
       if (out.end === "timeout" || out.end === "crash") return out;
+      try {
+        await readState(set, out);
+      } catch (e) {
+        return { ...failedRead(call.name, e), values: out.values };
+      }
+      return out;
+    };
+
+    /** Reads the log, the globals and the memory after a call into `out`. */
+    const readState = async (set: InstanceSet, out: CallOutcome) => {
       out.logCount = Number(
         u(await value(invokeRequest(set.logger, "count", []))),
       );
@@ -206,7 +246,7 @@ export async function runInGodwit(
         .toString(16).padStart(16, "0");
       for (const g of module.globals) {
         out.globals.push(
-          await value(getRequest(set.fuzzed, g.name)) ?? "unreadable",
+          (await value(getRequest(set.fuzzed, g.name)))!,
         );
       }
       if (set.reader !== undefined) {
@@ -223,7 +263,6 @@ export async function runInGodwit(
         );
         out.memory = { pages, hash: hash.toString(16).padStart(16, "0") };
       }
-      return out;
     };
 
     for (let i = 0; i < module.calls.length; i++) {
