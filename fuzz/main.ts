@@ -11,7 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { runCampaign } from "./campaign.ts";
+import { type ModuleResult, runCampaign } from "./campaign.ts";
 import { formatCampaign } from "./report.ts";
 import { replayFiles, replayLine } from "./replay.ts";
 import { reduceReproducer } from "./reduce.ts";
@@ -141,6 +141,17 @@ export async function main(args: string[]): Promise<number> {
     const outDir = values.out ?? "fuzz-out";
     let done = 0, bad = 0;
     const started = performance.now();
+    // Ctrl-C (or kill -INT) ends a long campaign with the report so far.
+    const finished: ModuleResult[] = [];
+    const interrupted = () => {
+      console.log(`fuzz: interrupted after ${finished.length} modules`);
+      console.log(formatCampaign({
+        modules: finished.slice().sort((a, b) => a.seed - b.seed),
+        seconds: (performance.now() - started) / 1000,
+      }, rerun));
+      Deno.exit(1);
+    };
+    Deno.addSignalListener("SIGINT", interrupted);
     const result = await runCampaign(
       {
         ...runOptions,
@@ -149,6 +160,7 @@ export async function main(args: string[]): Promise<number> {
         nans: values.nans,
         outDir,
         onModule: (m) => {
+          finished.push(m);
           done++;
           if (m.comparison?.mismatch || m.error) bad++;
           if (done % 50 === 0) {
@@ -170,6 +182,7 @@ export async function main(args: string[]): Promise<number> {
       },
       rerun,
     );
+    Deno.removeSignalListener("SIGINT", interrupted);
     console.log(
       `fuzz: seeds ${seed}..${seed + count - 1}, -O${optLevel}${
         values.cr ? ", --cr" : ""
