@@ -26,6 +26,7 @@ export type MismatchKind =
   | "log"
   | "global"
   | "memory"
+  | "memory: quiet NaN" // the first difference is a quiet NaN's bits (--nans)
   | "checkpoint/restore";
 
 /** One difference between the engines. */

@@ -27,7 +27,7 @@ import {
 import type { ModuleCompiler } from "../spec/toolchain.ts";
 import { fromWire } from "../spec/values.ts";
 import { HANG_LIMIT_EXPORT, type InstrumentedModule } from "./instrument.ts";
-import { FUZZED_MODULE, LOGGER_MODULE } from "./logger.ts";
+import { FUZZED_MODULE, hashBytes, LOGGER_MODULE } from "./logger.ts";
 import type { CallOutcome, EndKind, ModuleOutcome } from "./outcome.ts";
 import { trapCategory } from "./outcome.ts";
 
@@ -50,6 +50,8 @@ export interface GodwitContext {
   /** Per-request limit, ms. */
   timeoutMs: number;
   cr?: GodwitCrOptions;
+  /** Stop after this call and locate where memory differs from `expected`. */
+  locateMemory?: { after: number; expected: Uint8Array };
 }
 
 const ZERO: Record<string, string> = {
@@ -110,6 +112,32 @@ function failedRead(name: string, e: unknown): CallOutcome {
     logHash: "",
     globals: [],
   };
+}
+
+/**
+ * An f32 or f64 window (any alignment: stores need none) that holds byte
+ * `at` and is a quiet NaN in both byte arrays, if any.
+ */
+export function quietNanAround(
+  a: Uint8Array,
+  b: Uint8Array,
+  at: number,
+): { type: "f32" | "f64"; at: number } | undefined {
+  const quiet = (x: Uint8Array, start: number, size: 4 | 8) => {
+    const v = new DataView(x.buffer, x.byteOffset + start, size);
+    if (size === 4) return (v.getUint32(0, true) & 0x7fc00000) === 0x7fc00000;
+    return (v.getBigUint64(0, true) & 0x7ff8000000000000n) ===
+      0x7ff8000000000000n;
+  };
+  for (const size of [4, 8] as const) {
+    for (let s = Math.max(0, at - size + 1); s <= at; s++) {
+      if (s + size > a.length) break;
+      if (quiet(a, s, size) && quiet(b, s, size)) {
+        return { type: size === 4 ? "f32" : "f64", at: s };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** One set of instances: logger, fuzzed module, reader (ids in the driver). */
@@ -265,6 +293,57 @@ export async function runInGodwit(
       }
     };
 
+    /** Bisects with range hashes to the first bytes that differ. */
+    const locateDifference = async (
+      reader: number,
+      expected: Uint8Array,
+    ): Promise<string> => {
+      const i32 = (n: number) => ({ type: "i32" as const, bits: BigInt(n) });
+      const hashAt = async (at: number, len: number) =>
+        u(await value(invokeRequest(reader, "hash", [i32(at), i32(len)])));
+      const pages = Number(u(await value(invokeRequest(reader, "pages", []))));
+      if (pages * 65536 !== expected.length) {
+        return `godwit has ${pages} pages, v8 ${expected.length / 65536}`;
+      }
+      let lo = 0, len = expected.length;
+      if (await hashAt(lo, len) === hashBytes(expected)) {
+        return "the memories are equal now";
+      }
+      while (len > 8) {
+        const half = Math.max(8, Math.floor(len / 16) * 8);
+        const first = await hashAt(lo, half);
+        if (first !== hashBytes(expected.subarray(lo, lo + half))) len = half;
+        else {
+          lo += half;
+          len -= half;
+        }
+      }
+      // The differing word, and 7 bytes either side for a float around it.
+      const from = Math.max(0, lo - 7);
+      const to = Math.min(expected.length, lo + len + 7);
+      const mine = new Uint8Array(to - from);
+      for (let a = from; a < to; a++) {
+        mine[a - from] = Number(
+          u(await value(invokeRequest(reader, "load8", [i32(a)]))),
+        );
+      }
+      const theirs = expected.subarray(from, to);
+      const hex = (b: Uint8Array) =>
+        Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
+      const first = mine.findIndex((b, i) => b !== theirs[i]);
+      const nan = quietNanAround(mine, theirs, first);
+      return `first difference at 0x${(from + first).toString(16)} ` +
+        `(bytes 0x${from.toString(16)}..: godwit ${hex(mine)}, v8 ${
+          hex(theirs)
+        })${
+          nan
+            ? `; both are quiet NaNs as ${nan.type} at 0x${
+              (from + nan.at).toString(16)
+            } (an arithmetic NaN's sign and payload are nondeterministic)`
+            : ""
+        }`;
+    };
+
     for (let i = 0; i < module.calls.length; i++) {
       const out = await callOn(main, i, false);
       if (shadow) {
@@ -293,6 +372,18 @@ export async function runInGodwit(
         }
       }
       outcome.calls.push(out);
+      const locate = ctx.locateMemory;
+      if (locate && i === locate.after && main.reader !== undefined) {
+        try {
+          out.memoryDifference = await locateDifference(
+            main.reader,
+            locate.expected,
+          );
+        } catch (e) {
+          out.memoryDifference = (e as Error).message;
+        }
+        break;
+      }
       const stop: EndKind[] = ["timeout", "crash", "exhausted", "error"];
       if (stop.includes(out.end)) break;
     }

@@ -101,13 +101,16 @@ export const MEMORY_EXPORT = "gw$memory";
 export const FUZZED_MODULE = "gw$fuzzed";
 
 /**
- * Reads a fuzzed instance's memory: its size and a hash of a byte range
- * (the spec driver's word-wise FNV variant), so that both engines' memories
- * can be compared, and a difference narrowed down, without copying them.
+ * Reads a fuzzed instance's memory: its size, a hash of a byte range (the
+ * spec driver's word-wise FNV variant, {@link hashBytes} in TypeScript) and
+ * single bytes, so that both engines' memories can be compared, and a
+ * difference narrowed down, without copying them.
  */
 export const READER_WAT = `(module
   (import "${FUZZED_MODULE}" "${MEMORY_EXPORT}" (memory 0))
   (func (export "pages") (result i32) (memory.size))
+  (func (export "load8") (param $at i32) (result i32)
+    (i32.load8_u (local.get $at)))
   (func (export "hash") (param $at i32) (param $len i32) (result i64)
     (local $h i64) (local $end i32)
     (local.set $h (i64.const 0xcbf29ce484222325))
@@ -145,4 +148,19 @@ export function loggerModule(): Promise<Uint8Array> {
 /** The memory reader module's binary. */
 export function readerModule(): Promise<Uint8Array> {
   return readerBytes ??= watToWasm(READER_WAT, "fuzz-reader.wat");
+}
+
+/** The reader's `hash` over `bytes` (the same function, for V8's copy). */
+export function hashBytes(bytes: Uint8Array): bigint {
+  const mask = (1n << 64n) - 1n;
+  const prime = 0x100000001b3n;
+  let h = 0xcbf29ce484222325n;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  for (; at + 8 <= bytes.length; at += 8) {
+    h = ((h ^ view.getBigUint64(at, true)) * prime) & mask;
+    h ^= h >> 29n;
+  }
+  for (; at < bytes.length; at++) h = ((h ^ BigInt(bytes[at])) * prime) & mask;
+  return h;
 }

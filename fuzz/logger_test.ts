@@ -2,7 +2,8 @@ import {
   deepStrictEqual as assertEquals,
   notDeepStrictEqual as assertNotEquals,
 } from "node:assert/strict";
-import { loggerModule, readerModule } from "./logger.ts";
+import { hashBytes, loggerModule, readerModule } from "./logger.ts";
+import { quietNanAround } from "./godwit_runner.ts";
 
 type Fn = (...a: unknown[]) => unknown;
 
@@ -74,4 +75,31 @@ Deno.test("reader hashes memory ranges", async () => {
   const tail = r.hash(0, 13);
   new Uint8Array(memory.buffer)[12] = 9; // a byte of the tail loop
   assertNotEquals(r.hash(0, 13), tail);
+});
+
+Deno.test("hashBytes computes the reader's hash", async () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const bytes = new Uint8Array(memory.buffer);
+  for (let i = 0; i < 100; i++) bytes[i] = (i * 37) & 0xff;
+  const r = new WebAssembly.Instance(
+    new WebAssembly.Module((await readerModule()) as Uint8Array<ArrayBuffer>),
+    { "gw$fuzzed": { "gw$memory": memory } },
+  ).exports as Record<string, Fn>;
+  for (const [at, len] of [[0, 65536], [3, 29], [8, 0], [1, 7]]) {
+    assertEquals(
+      BigInt.asUintN(64, r.hash(at, len) as bigint),
+      hashBytes(bytes.subarray(at, at + len)),
+    );
+  }
+  assertEquals(r.load8(5), bytes[5]);
+});
+
+Deno.test("quietNanAround finds a quiet NaN in both, at any alignment", () => {
+  const a = new Uint8Array([1, 0, 0, 0xc0, 0x7f, 2, 3, 4, 5, 6, 7, 8]);
+  const b = new Uint8Array([1, 0, 0, 0xc0, 0xff, 2, 3, 4, 5, 6, 7, 8]);
+  assertEquals(quietNanAround(a, b, 4), { type: "f32", at: 1 });
+  const c = new Uint8Array([1, 0, 0, 0xc0, 0x00, 2, 3, 4, 5, 6, 7, 8]);
+  assertEquals(quietNanAround(a, c, 4), undefined);
+  const sig = new Uint8Array([1, 0, 0, 0xa0, 0x7f, 2, 3, 4, 5, 6, 7, 8]);
+  assertEquals(quietNanAround(sig, b, 4), undefined); // signaling: not explained
 });

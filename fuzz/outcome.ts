@@ -46,6 +46,10 @@ export interface CallOutcome {
   globals: string[];
   /** Memory size in pages and hash of its bytes after the call. */
   memory?: { pages: number; hash: string };
+  /** V8: a copy of the memory after the call (when asked, to locate a difference). */
+  memoryBytes?: Uint8Array;
+  /** Godwit: where its memory first differs from `memoryBytes` (when asked). */
+  memoryDifference?: string;
   /** Checkpoint injection's findings (Godwit with --cr). */
   cr?: {
     reached: number;

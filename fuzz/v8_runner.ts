@@ -27,6 +27,7 @@ export class V8Runner {
     logger: Uint8Array,
     reader: Uint8Array,
     timeoutMs: number,
+    dumpMemoryAfter?: number,
   ): Promise<ModuleOutcome> {
     const worker = this.#spawn();
     const outcome: ModuleOutcome = {
@@ -68,7 +69,7 @@ export class V8Runner {
         outcome.instantiate = { end: "crash", message: e.message };
         finish();
       };
-      const job: V8Job = { module, logger, reader };
+      const job: V8Job = { module, logger, reader, dumpMemoryAfter };
       worker.postMessage(job);
     });
   }

@@ -20,6 +20,8 @@ export interface V8Job {
   module: InstrumentedModule;
   logger: Uint8Array;
   reader: Uint8Array;
+  /** Stop after this call, with a copy of the memory in its outcome. */
+  dumpMemoryAfter?: number;
 }
 
 /** A message from the worker. */
@@ -77,7 +79,7 @@ function run(job: V8Job): void {
     : undefined;
   const fn = (x: Exports, name: string) =>
     x[name] as (...args: unknown[]) => unknown;
-  for (const call of job.module.calls) {
+  for (const [index, call] of job.module.calls.entries()) {
     fn(logger, "reset")();
     const out: CallOutcome = {
       name: call.name,
@@ -106,6 +108,13 @@ function run(job: V8Job): void {
         pages,
         hash: hex64(fn(reader, "hash")(0, pages * 65536) as bigint),
       };
+    }
+    if (index === job.dumpMemoryAfter && fuzzed[MEMORY_EXPORT]) {
+      out.memoryBytes = new Uint8Array(
+        (fuzzed[MEMORY_EXPORT] as WebAssembly.Memory).buffer,
+      ).slice();
+      post({ call: out });
+      break;
     }
     post({ call: out });
     if (out.end === "exhausted" || out.end === "error") break;
