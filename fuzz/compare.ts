@@ -54,6 +54,8 @@ export interface Comparison {
   crChecked: number;
   /** Migration points reached by the runs of checked calls (with --cr). */
   crReached: number;
+  /** Of those, points that cannot be checkpointed portably (e.g. inside the logger). */
+  crNotCheckpointable?: number;
 }
 
 function describeEnd(
@@ -192,6 +194,10 @@ export function compareRuns(
     result.compared++;
     result.crChecked += gc.cr?.checked ?? 0;
     result.crReached += gc.cr?.reached ?? 0;
+    if (gc.cr) {
+      result.crNotCheckpointable = (result.crNotCheckpointable ?? 0) +
+        gc.cr.notCheckpointable;
+    }
   }
   return result;
 }

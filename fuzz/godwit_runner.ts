@@ -253,6 +253,7 @@ export async function runInGodwit(
           checked: reply.cr.checked,
           mismatched: reply.cr.mismatched,
           notCheckpointable: reply.cr.notCheckpointable,
+          notCheckpointableReason: reply.cr.notCheckpointableReason,
           detail: reply.cr.detail,
         };
       }

@@ -56,6 +56,8 @@ export interface CallOutcome {
     checked: number;
     mismatched: number;
     notCheckpointable: number;
+    /** Why not (the first such point's reason). */
+    notCheckpointableReason?: string;
     detail: string;
   };
 }

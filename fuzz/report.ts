@@ -18,12 +18,13 @@ export function formatCampaign(
   );
   const bad = result.modules.filter((m) => m.comparison?.mismatch);
   const failedGen = result.modules.filter((m) => m.error);
-  let calls = 0, skipped = 0, crChecked = 0, crReached = 0;
+  let calls = 0, skipped = 0, crChecked = 0, crReached = 0, nocp = 0;
   for (const m of result.modules) {
     calls += m.comparison?.compared ?? 0;
     skipped += m.comparison?.skipped ?? 0;
     crChecked += m.comparison?.crChecked ?? 0;
     crReached += m.comparison?.crReached ?? 0;
+    nocp += m.comparison?.crNotCheckpointable ?? 0;
   }
   lines.push(
     `modules: ${result.modules.length} (${ok.length} clean, ${bad.length} mismatched, ${failedGen.length} not run)`,
@@ -31,7 +32,9 @@ export function formatCampaign(
   );
   if (crReached > 0 || crChecked > 0) {
     lines.push(
-      `checkpoint/restore: ${crChecked} migration points checked of ${crReached} reached`,
+      `checkpoint/restore: ${crChecked} migration points checked of ${crReached} reached${
+        nocp ? ` (${nocp} not checkpointable: inside the logger)` : ""
+      }`,
     );
   }
   const byKind = new Map<string, typeof bad>();
