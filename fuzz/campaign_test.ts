@@ -4,7 +4,7 @@ import { closeContext, openContext, runModule } from "./campaign.ts";
 import { V8Runner } from "./v8_runner.ts";
 
 Deno.test("runModule: a module that hangs times out on both sides, and the run goes on", async () => {
-  const ctx = await openContext({ optLevel: 0, timeoutMs: 1000 });
+  const ctx = await openContext({ optLevel: 0, timeoutMs: 3000 });
   const v8 = new V8Runner();
   try {
     const hang = await watToWasm(`(module
