@@ -20,6 +20,11 @@ export const KNOWN_MISMATCHES: Record<
     kind: "trap vs return",
     reason: "h2: a dead out-of-bounds load does not trap (here at -O0 too)",
   },
+  "dead_load_then_later_trap.wat": {
+    kind: "global",
+    reason:
+      "h2: a dead out-of-bounds load does not trap; the function traps later, after changing a global",
+  },
   "snan_third_float_result.wat": {
     kind: "log",
     reason:
