@@ -87,10 +87,16 @@ export function trapsAgree(
 }
 
 function compareCall(g: CallOutcome, v: CallOutcome): Mismatch | undefined {
+  // When both trapped, a state difference says they trapped at different points.
+  const bothTrapped = g.end === "trap" && v.end === "trap"
+    ? ` (both trapped, ${g.trap}: so not at the same point)`
+    : "";
   const at = (kind: Mismatch["kind"], detail: string): Mismatch => ({
     kind,
     call: g.name,
-    detail,
+    detail: kind === "log" || kind === "global" || kind === "memory"
+      ? detail + bothTrapped
+      : detail,
   });
   const both = `godwit ${describeEnd(g)}, v8 ${describeEnd(v)}`;
   if (g.end === "timeout" || v.end === "timeout") return at("timeout", both);
