@@ -1,0 +1,114 @@
+/**
+ * CI's fixed-seed fuzz batch: modules of seeds BATCH_SEED .. +BATCH_COUNT-1
+ * run in Godwit and V8 (and a few with checkpoint injection) must agree,
+ * except the seeds of KNOWN_FAILURES, which must still fail the stated way
+ * (so that a fix is noticed and its seed leaves the table).
+ */
+
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { runCampaign } from "./campaign.ts";
+
+const BATCH_SEED = 20261202;
+const BATCH_COUNT = 30;
+const CR_SEED = 20261302;
+const CR_COUNT = 6;
+/** Generous: a loaded machine must not turn into a "timeout" mismatch (ttf modules do not hang). */
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Known miscompilations the batch hits (none now): seed -> expected mismatch
+ * kind, and why. A listed seed must still fail that way, so a fix is noticed.
+ */
+export const KNOWN_FAILURES: Record<number, { kind: string; reason: string }> =
+  {};
+
+function verdicts(
+  modules: {
+    seed: number;
+    comparison?: { mismatch?: { kind: string; call: string; detail: string } };
+    error?: string;
+  }[],
+): { seed: number; verdict: string }[] {
+  return modules.map((m) => ({
+    seed: m.seed,
+    verdict: m.error
+      ? `not run: ${m.error}`
+      : m.comparison?.mismatch
+      ? `mismatch ${m.comparison.mismatch.kind}: ${m.comparison.mismatch.call} ${m.comparison.mismatch.detail}`
+      : "match",
+  }));
+}
+
+Deno.test(`fuzz batch: ${BATCH_COUNT} modules from seed ${BATCH_SEED} agree with V8`, async () => {
+  const r = await runCampaign(
+    {
+      seed: BATCH_SEED,
+      count: BATCH_COUNT,
+      jobs: 2,
+      triage: false,
+      timeoutMs: TIMEOUT_MS,
+    },
+    () => "",
+  );
+  const got = verdicts(r.modules).map(({ seed, verdict }) => {
+    const known = KNOWN_FAILURES[seed];
+    if (!known) return { seed, verdict };
+    return {
+      seed,
+      verdict: verdict.startsWith(`mismatch ${known.kind}:`)
+        ? `known: ${known.reason}`
+        : `seed ${seed} is listed in KNOWN_FAILURES (${known.reason}) but gave: ${verdict}`,
+    };
+  });
+  const want = got.map(({ seed }) => ({
+    seed,
+    verdict: KNOWN_FAILURES[seed]
+      ? `known: ${KNOWN_FAILURES[seed].reason}`
+      : "match",
+  }));
+  assertEquals(got, want);
+  // Not vacuous: the batch made and compared calls.
+  const calls = r.modules.reduce(
+    (n, m) => n + (m.comparison?.compared ?? 0),
+    0,
+  );
+  assertEquals(calls > BATCH_COUNT, true, `only ${calls} calls compared`);
+});
+
+Deno.test(`fuzz batch with checkpoint injection: ${CR_COUNT} modules from seed ${CR_SEED}`, async () => {
+  const r = await runCampaign({
+    seed: CR_SEED,
+    count: CR_COUNT,
+    jobs: 2,
+    optLevel: 0,
+    cr: { maxPoints: 8, budgetMs: 2000 },
+    timeoutMs: TIMEOUT_MS,
+  }, () => "");
+  assertEquals(
+    verdicts(r.modules),
+    r.modules.map((m) => ({ seed: m.seed, verdict: "match" })),
+  );
+  const checked = r.modules.reduce(
+    (n, m) => n + (m.comparison?.crChecked ?? 0),
+    0,
+  );
+  assertEquals(checked > CR_COUNT, true, `only ${checked} points checked`);
+});
+
+Deno.test("fuzz --cr notices a broken restore (spec_driver --debug-corrupt-local)", async () => {
+  const r = await runCampaign({
+    seed: CR_SEED,
+    count: 2,
+    jobs: 2,
+    optLevel: 0,
+    cr: { maxPoints: 8, budgetMs: 2000 },
+    timeoutMs: TIMEOUT_MS,
+    driverArgs: ["--debug-corrupt-local"],
+  }, () => "");
+  // A module whose checked frames have no i32 local is restored unharmed.
+  const kinds = new Set(
+    r.modules.map((m) => m.comparison?.mismatch?.kind ?? "match"),
+  );
+  kinds.delete("match");
+  assertEquals([...kinds], ["checkpoint/restore"]);
+});

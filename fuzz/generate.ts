@@ -1,0 +1,86 @@
+/**
+ * Random valid modules from binaryen's translate-to-fuzz (`wasm-opt -ttf`,
+ * Debian's binaryen 108): random bytes, derived from a seed, steer its
+ * generator. The features are those Godwit implements, minus reference
+ * types: binaryen 108's fuzzer still uses the pre-standard subtyping of
+ * funcref under externref, so with reference types every module it emits is
+ * invalid (checked with wabt's wasm-validate on 40 of them).
+ *
+ * @module
+ */
+
+/** wasm-opt's feature flags for the modules we generate. */
+export const TTF_FEATURES = [
+  "--mvp-features",
+  "--enable-sign-ext",
+  "--enable-mutable-globals",
+  "--enable-nontrapping-float-to-int",
+  "--enable-bulk-memory",
+  "--enable-multivalue",
+];
+
+/** How a module is generated. */
+export interface GenerateOptions {
+  /** Instrument floats so no NaN appears (wasm-opt --denan; default true). */
+  denan?: boolean;
+  /** The wasm-opt executable (default "wasm-opt"). */
+  wasmOpt?: string;
+}
+
+/** SplitMix64: a small, well-mixed PRNG, enough to derive fuzz input bytes. */
+export function splitMix64(seed: bigint): () => bigint {
+  let state = BigInt.asUintN(64, seed);
+  return () => {
+    state = BigInt.asUintN(64, state + 0x9e3779b97f4a7c15n);
+    let z = state;
+    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+    return z ^ (z >> 31n);
+  };
+}
+
+/** Input sizes: ttf's module size grows with its input (1 KiB: ~1 KB module). */
+const MIN_INPUT = 256;
+const MAX_INPUT = 12288;
+
+/** The random input bytes for module `seed` (the same seed, the same bytes). */
+export function fuzzInput(seed: number): Uint8Array {
+  const next = splitMix64(BigInt(seed) * 0x2545f4914f6cdd1dn + 1n);
+  const size = MIN_INPUT + Number(next() % BigInt(MAX_INPUT - MIN_INPUT));
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i += 8) {
+    let w = next();
+    for (let j = i; j < Math.min(size, i + 8); j++) {
+      bytes[j] = Number(w & 0xffn);
+      w >>= 8n;
+    }
+  }
+  return bytes;
+}
+
+/** Runs translate-to-fuzz on the input of `seed`; returns the module. */
+export async function generateModule(
+  seed: number,
+  options: GenerateOptions = {},
+): Promise<Uint8Array> {
+  const dir = await Deno.makeTempDir({ prefix: "godwit-ttf-" });
+  try {
+    const input = `${dir}/input.dat`;
+    const output = `${dir}/out.wasm`;
+    await Deno.writeFile(input, fuzzInput(seed));
+    const args = [input, "-ttf", ...TTF_FEATURES, "-o", output];
+    if (options.denan ?? true) args.push("--denan");
+    const r = await new Deno.Command(options.wasmOpt ?? "wasm-opt", {
+      args,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!r.success) {
+      const err = new TextDecoder().decode(r.stderr).trim().split("\n").pop();
+      throw new Error(`wasm-opt -ttf failed for seed ${seed}: ${err}`);
+    }
+    return await Deno.readFile(output);
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
