@@ -1156,11 +1156,16 @@ static int unstash_memories(gw_instance *inst, memory_stash *m) {
     mem->base = m->mem[i]->base;
     m->mem[i]->base = base;
   }
-  /* Generated code reads memory 0 through the instance's copy of its base. */
+  /* Generated code reads memory 0 through the instance's copy of its base:
+   * refresh it here and in every instance that may import one of these
+   * memories (a fuzz module's memory read by another instance). */
   if (inst->module->num_memories > 0) {
     inst->mem0_base = inst->memories[0]->base;
     m->inst->mem0_base = m->inst->memories[0]->base;
   }
+  for (size_t k = 0; k < num_instances; k++)
+    if (instances[k] && instances[k]->module->num_memories > 0)
+      instances[k]->mem0_base = instances[k]->memories[0]->base;
   memset(m, 0, sizeof *m);
   return 0;
 }

@@ -66,7 +66,7 @@ export async function watToWasmWith(
   features: TextFeatures,
 ): Promise<Uint8Array> {
   if (features === "2.0") return await watToWasm(text, filename);
-  wabt3 ??= import("wabt").then((mod) =>
+  wabt3 ??= import("npm:wabt@1.0.39").then((mod) =>
     (mod.default as unknown as () => Promise<never>)()
   );
   const w = await wabt3;
