@@ -15,19 +15,14 @@ import {
 } from "../compiler/wasm/module_info.ts";
 import { typeLetter } from "../compiler/wasm/module_info.ts";
 import { MEMORY_EXPORT } from "./logger.ts";
+import type { SnapshotType } from "../compiler/snapshot/read.ts";
+import { typeName as snapshotTypeName } from "../compiler/snapshot/validate.ts";
 
 /** The export ttf modules use to reset their hang limit before each call. */
 export const HANG_LIMIT_EXPORT = "hangLimitInitializer";
 
-/** Value types by the names the harness uses. */
-export type TypeName =
-  | "i32"
-  | "i64"
-  | "f32"
-  | "f64"
-  | "v128"
-  | "funcref"
-  | "externref";
+/** Value types by the names the harness uses (the snapshot's names). */
+export type TypeName = SnapshotType;
 
 /** An exported function the harness calls (with zero arguments). */
 export interface CallableExport {
@@ -50,18 +45,8 @@ export interface InstrumentedModule {
   memory: boolean;
 }
 
-const TYPE_NAMES: Record<number, TypeName> = {
-  0x7f: "i32",
-  0x7e: "i64",
-  0x7d: "f32",
-  0x7c: "f64",
-  0x7b: "v128",
-  0x70: "funcref",
-  0x6f: "externref",
-};
-
 function typeName(t: ValType): TypeName {
-  const n = TYPE_NAMES[t];
+  const n = snapshotTypeName(t);
   if (!n) throw new Error(`unknown value type ${typeLetter(t)}`);
   return n;
 }
