@@ -65,6 +65,25 @@ export const SANITIZER_ENV: Record<string, string> = {
 export const SANITIZER_REPORT =
   /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|WARNING: ThreadSanitizer|ThreadSanitizer:/;
 
+/**
+ * Runs a sanitized test program with only SANITIZER_ENV and PATH, and
+ * throws if the sanitizer reported anything (a report is a failure even
+ * when the program's own checks passed).
+ */
+export async function runSanitized(
+  exe: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await runCommand(exe, args, {
+    env: { ...SANITIZER_ENV, PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+    clearEnv: true,
+  });
+  if (SANITIZER_REPORT.test(r.stderr)) {
+    throw new Error(`${exe}: sanitizer report:\n${r.stderr}`);
+  }
+  return r;
+}
+
 const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Whether clang-14 with the sanitizer runtimes is installed. */
