@@ -25,7 +25,7 @@ import {
   type ModuleCompiler,
   type TextFeatures,
   WasmError,
-  watToWasmWith,
+  watToWasm,
 } from "./toolchain.ts";
 
 /** The outcome of one assertion (or module, or action). */
@@ -219,7 +219,7 @@ async function moduleBytes(
   features: TextFeatures = "2.0",
 ): Promise<Uint8Array> {
   if (source.kind === "binary") return source.bytes;
-  return await watToWasmWith(
+  return await watToWasm(
     escapeNonAsciiInStrings(source.text),
     file,
     features,

@@ -11,86 +11,13 @@ import { compile, type Target } from "../compiler/driver.ts";
 import { decodeModule } from "../compiler/decode/decoder.ts";
 import { validateModule } from "../compiler/decode/validator.ts";
 import { WasmError } from "../compiler/decode/errors.ts";
-import { watToWasm } from "../compiler/frontend/wat.ts";
+import { type TextFeatures, watToWasm } from "../compiler/frontend/wat.ts";
 
 export { WasmError, watToWasm };
 export type { Target };
 
-/** Which proposals wabt accepts in module text: Wasm 2.0's, or 3.0's too. */
-export type TextFeatures = "2.0" | "3.0";
-
-/** wabt's names of the proposals merged into Wasm 3.0 (besides 2.0's). */
-const WASM_3_0_TEXT_FEATURES = {
-  multi_value: true,
-  bulk_memory: true,
-  reference_types: true,
-  simd: true,
-  sign_extension: true,
-  sat_float_to_int: true,
-  mutable_globals: true,
-  exceptions: true,
-  function_references: true,
-  tail_call: true,
-  gc: true,
-  memory64: true,
-  multi_memory: true,
-  extended_const: true,
-  relaxed_simd: true,
-  annotations: true,
-};
-
-interface WabtModule {
-  resolveNames(): void;
-  toBinary(options: { write_debug_names?: boolean }): { buffer: Uint8Array };
-  destroy(): void;
-}
-let wabt3:
-  | Promise<{
-    parseWat(
-      f: string,
-      t: Uint8Array,
-      features: Record<string, boolean>,
-    ): WabtModule;
-  }>
-  | undefined;
-
-/**
- * Module text to bytes with `features`: "2.0" is the compiler's own
- * {@link watToWasm}; "3.0" lets wabt accept 3.0 syntax too (GC types,
- * memory indices, tags, ...), so that such a module reaches Godwit's own
- * decoder, whose error then names what is not implemented.
- */
-export async function watToWasmWith(
-  text: string,
-  filename: string,
-  features: TextFeatures,
-): Promise<Uint8Array> {
-  if (features === "2.0") return await watToWasm(text, filename);
-  wabt3 ??= import("npm:wabt@1.0.39").then((mod) =>
-    (mod.default as unknown as () => Promise<never>)()
-  );
-  const w = await wabt3;
-  let parsed: WabtModule | undefined;
-  try {
-    parsed = w.parseWat(
-      filename,
-      new TextEncoder().encode(text),
-      WASM_3_0_TEXT_FEATURES,
-    );
-    parsed.resolveNames();
-    return new Uint8Array(parsed.toBinary({ write_debug_names: true }).buffer);
-  } catch (e) {
-    const raw = e instanceof Error ? e.message : String(e);
-    const lines = raw.split("\n").filter((l) =>
-      l.trim() !== "" && !l.endsWith("failed:")
-    );
-    throw new WasmError("malformed", lines[0] ?? `cannot parse ${filename}`, {
-      section: "text",
-    });
-  } finally {
-    parsed?.destroy();
-  }
-}
+/** Which proposals module text may use (see {@link watToWasm}). */
+export type { TextFeatures };
 
 /** Decodes and validates; throws WasmError when the module is rejected. */
 export function checkModule(bytes: Uint8Array): void {

@@ -19,6 +19,23 @@ const WASM_2_0_FEATURES = {
   mutable_globals: true,
 };
 
+/** Which proposals module text may use: Wasm 2.0's, or 3.0's too. */
+export type TextFeatures = "2.0" | "3.0";
+
+/** wabt's names of the proposals merged into Wasm 3.0, besides 2.0's. */
+const WASM_3_0_FEATURES = {
+  ...WASM_2_0_FEATURES,
+  exceptions: true,
+  function_references: true,
+  tail_call: true,
+  gc: true,
+  memory64: true,
+  multi_memory: true,
+  extended_const: true,
+  relaxed_simd: true,
+  annotations: true,
+};
+
 /** The part of wabt's parsed-module API used here. */
 interface WabtModule {
   resolveNames(): void;
@@ -51,17 +68,24 @@ const MAGIC = [0x00, 0x61, 0x73, 0x6d];
  * Converts WebAssembly text to a binary module, with a `name` section for
  * the text's identifiers. A syntax or name error becomes a
  * {@link WasmError} of kind "malformed" whose reason is wabt's message.
+ * `features` "3.0" lets wabt accept 3.0 syntax too (GC types, memory
+ * indices, tags, ...), so that such a module reaches Godwit's own decoder.
  */
 export async function watToWasm(
   text: string,
   filename = "input.wat",
+  features: TextFeatures = "2.0",
 ): Promise<Uint8Array<ArrayBuffer>> {
   const wabt = await loadWabt();
   let parsed: WabtModule | undefined;
   try {
     // wabt garbles non-ASCII characters of a JS string: give it UTF-8 bytes.
     const utf8 = new TextEncoder().encode(text);
-    parsed = wabt.parseWat(filename, utf8, WASM_2_0_FEATURES);
+    parsed = wabt.parseWat(
+      filename,
+      utf8,
+      features === "3.0" ? WASM_3_0_FEATURES : WASM_2_0_FEATURES,
+    );
     parsed.resolveNames();
     const { buffer } = parsed.toBinary({ write_debug_names: true });
     return new Uint8Array(buffer);
