@@ -54,7 +54,19 @@ export const TrapKind = {
   CallStackExhausted: 10,
 } as const;
 
-/** The LLVM type of a Wasm value (references are `i8*`). */
+/**
+ * The LLVM type of v128 (`<2 x i64>`) in each context that has the SIMD
+ * prelude: llvm-bindings cannot make vector types, so the type is taken from
+ * a prelude function's return type (see compiler/codegen/simd/).
+ */
+const v128Types = new WeakMap<llvm.LLVMContext, llvm.Type>();
+
+/** Records the v128 LLVM type of `ctx` (read off the parsed SIMD prelude). */
+export function registerV128Type(ctx: llvm.LLVMContext, t: llvm.Type): void {
+  v128Types.set(ctx, t);
+}
+
+/** The LLVM type of a Wasm value (references are `i8*`, v128 `<2 x i64>`). */
 export function llvmValueType(ctx: llvm.LLVMContext, t: ValType): llvm.Type {
   switch (t) {
     case ValType.I32:
@@ -68,8 +80,13 @@ export function llvmValueType(ctx: llvm.LLVMContext, t: ValType): llvm.Type {
     case ValType.FuncRef:
     case ValType.ExternRef:
       return llvm.Type.getInt8PtrTy(ctx);
-    case ValType.V128:
-      throw new Error("SIMD type v128 is not supported yet");
+    case ValType.V128: {
+      const t = v128Types.get(ctx);
+      if (!t) {
+        throw new Error("internal error: v128 used without the SIMD prelude");
+      }
+      return t;
+    }
     default:
       throw new Error(`unknown value type 0x${(t as number).toString(16)}`);
   }

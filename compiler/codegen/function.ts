@@ -275,6 +275,7 @@ export class FunctionTranslator {
   /** The zero (or null) value of a type. */
   zero(t: ValType): llvm.Value {
     const ty = llvmValueType(this.ctx, t);
+    if (t === ValType.V128) return llvm.Constant.getNullValue(ty);
     if (ty.isPointerTy()) {
       return llvm.ConstantPointerNull.get(ty as llvm.PointerType);
     }

@@ -17,12 +17,15 @@ import {
   GW_VALUE_SIZE,
   llvmValueType,
   nativeFunctionType,
-  TrapKind,
+  registerV128Type,
   unpackResults,
 } from "./abi.ts";
 import { FunctionTranslator, type ModuleContext } from "./function.ts";
 import { type MigrationHooks, NO_HOOKS } from "./hooks.ts";
 import { parsePrelude } from "./prelude.ts";
+import { simdPreludeIR } from "./simd/index.ts";
+import { shuffleName } from "./simd/lanes.ts";
+import { isSimd, Op } from "../wasm/instructions.ts";
 import type { PointInfo } from "../instrument/points.ts";
 import { pollPolicy } from "../instrument/poll_policy.ts";
 
@@ -105,14 +108,16 @@ export function translateModule(
   const ctx = new llvm.LLVMContext();
   const llvmModule = parsePrelude(
     ctx,
-    functionStubsIR(
-      module.functions.map((typeIndex, i) =>
-        checkType(module.types[typeIndex], numImportedFuncs + i)
-      ),
+    simdPrelude(module) + functionStubsIR(
+      module.functions.map((typeIndex) => module.types[typeIndex]),
       symbols,
       resumeSymbols,
       options.tuneCpu ?? "generic",
     ),
+  );
+  registerV128Type(
+    ctx,
+    llvmModule.getFunction("gwp_cr_get_v128")!.getReturnType(),
   );
   llvmModule.setTargetTriple(options.targetTriple);
   llvmModule.setModuleIdentifier?.("godwit");
@@ -163,12 +168,9 @@ export function translateModule(
     resumeFuncs.map(asPointer),
     i8p,
   );
-  const trampolines = module.types.map((t, i) => {
-    const f = hasV128(t)
-      ? unsupportedTrampoline(ctx, llvmModule, i)
-      : buildTrampoline(ctx, llvmModule, t, i);
-    return llvm.ConstantExpr.getBitCast(f, i8p);
-  });
+  const trampolines = module.types.map((t, i) =>
+    llvm.ConstantExpr.getBitCast(buildTrampoline(ctx, llvmModule, t, i), i8p)
+  );
   exportPointerArray(llvmModule, "gw_trampolines", trampolines, i8p);
 
   if (llvm.verifyModule(llvmModule)) {
@@ -181,17 +183,23 @@ export function translateModule(
   };
 }
 
-function hasV128(t: FuncType): boolean {
-  return t.params.includes(ValType.V128) || t.results.includes(ValType.V128);
-}
-
-function checkType(t: FuncType, funcIndex: number): FuncType {
-  if (hasV128(t)) {
-    throw new Error(
-      `SIMD type v128 is not supported yet (function ${funcIndex})`,
-    );
+/**
+ * The SIMD prelude the module needs (compiler/codegen/simd/), or "" when it
+ * has no SIMD instruction: with one helper per distinct shuffle mask.
+ */
+function simdPrelude(module: Module): string {
+  let simd = false;
+  const masks = new Map<string, Uint8Array>();
+  for (const code of module.codes) {
+    for (const ins of code.body) {
+      if (!isSimd(ins.op)) continue;
+      simd = true;
+      if (ins.op === Op.I8x16Shuffle) {
+        masks.set(shuffleName(ins.bytes!), ins.bytes!);
+      }
+    }
   }
-  return t;
+  return simd ? simdPreludeIR(masks.values()) : "";
 }
 
 /**
@@ -236,6 +244,7 @@ const irValueType: Partial<Record<ValType, string>> = {
   [ValType.I64]: "i64",
   [ValType.F32]: "float",
   [ValType.F64]: "double",
+  [ValType.V128]: "<2 x i64>",
 };
 
 /** The integer type a float result travels as in a multi-value struct. */
@@ -294,21 +303,6 @@ function buildTrampoline(
     b.CreateStore(v, slot(f.getArg(3), k, type.results[k]))
   );
   b.CreateRetVoid();
-  return f;
-}
-
-/** A trampoline for a v128 signature: traps as unreachable until SIMD lands. */
-function unsupportedTrampoline(
-  ctx: llvm.LLVMContext,
-  m: llvm.Module,
-  index: number,
-): llvm.Function {
-  const { f, b } = trampolineShell(ctx, m, index);
-  b.CreateCall(m.getFunction("gw_trap")!, [
-    f.getArg(1),
-    b.getInt32(TrapKind.Unreachable),
-  ]);
-  b.CreateUnreachable();
   return f;
 }
 

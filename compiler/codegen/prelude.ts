@@ -465,8 +465,8 @@ define internal i64 @gwp_cr_mode(i8* %exec) ${ATTRS} {
 ; and resumes of every local would otherwise give the SLP vectorizer long
 ; lists of phis fed by consecutive loads to chew on, at every point.
 ${
-    ["i32", "i64", "float", "double", "i8*"].map((t, i) => {
-      const name = ["i32", "i64", "f32", "f64", "ref"][i];
+    ["i32", "i64", "float", "double", "i8*", "<2 x i64>"].map((t, i) => {
+      const name = ["i32", "i64", "f32", "f64", "ref", "v128"][i];
       const slot = `  %off = mul i64 %k, ${GW_VALUE_SIZE}
   %p = getelementptr i8, i8* %slots, i64 %off
   %q = bitcast i8* %p to ${t}*`;

@@ -9,7 +9,6 @@
 import llvm from "npm:llvm-bindings@0.4.2";
 import { type Instr, ValType } from "../wasm/types.ts";
 import { isSimd, Op } from "../wasm/instructions.ts";
-import { opcodeName } from "../wasm/module_info.ts";
 import {
   GlobalField,
   InstanceField,
@@ -19,6 +18,7 @@ import {
 } from "./abi.ts";
 import { constF32, constF64, constI32, constI64 } from "./constants.ts";
 import type { FunctionTranslator } from "./function.ts";
+import { translateSimd } from "./translate_simd.ts";
 
 const { I32, I64, F32, F64, FuncRef } = ValType;
 
@@ -605,11 +605,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
       return runtime("gw_table_fill", [index], 3);
 
     default:
-      if (isSimd(ins.op)) {
-        throw fx.error(
-          `SIMD instruction ${opcodeName(ins.op)} is not supported yet`,
-        );
-      }
+      if (isSimd(ins.op)) return translateSimd(fx, ins);
       throw fx.error(`unknown instruction 0x${ins.op.toString(16)}`);
   }
 }
@@ -624,9 +620,7 @@ function llvmType(fx: FunctionTranslator, t: ValType): llvm.Type {
     : t === F64
     ? fx.b.getDoubleTy()
     : t === ValType.V128
-    ? (() => {
-      throw fx.error("SIMD type v128 is not supported yet");
-    })()
+    ? fx.llvmType(t)
     : fx.b.getInt8PtrTy();
 }
 

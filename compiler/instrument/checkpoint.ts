@@ -60,7 +60,7 @@ import { type Instr, ValType } from "../wasm/types.ts";
 import type { FunctionPolls } from "./poll_policy.ts";
 import { pointInfo, PointKind } from "./points.ts";
 
-/** The `gwp_cr_put_*`/`gwp_cr_get_*` helpers of each value type (v128 is rejected earlier). */
+/** The `gwp_cr_put_*`/`gwp_cr_get_*` helpers of each value type. */
 const SLOT_SUFFIX: Record<number, string> = {
   [ValType.I32]: "i32",
   [ValType.I64]: "i64",
@@ -68,6 +68,7 @@ const SLOT_SUFFIX: Record<number, string> = {
   [ValType.F64]: "f64",
   [ValType.FuncRef]: "ref",
   [ValType.ExternRef]: "ref",
+  [ValType.V128]: "v128",
 };
 
 /** A value that is both saved at a point and carried across it. */
