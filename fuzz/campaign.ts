@@ -191,6 +191,8 @@ export interface CampaignOptions extends RunOptions {
   count: number;
   /** Generate with NaNs (no wasm-opt --denan). */
   nans?: boolean;
+  /** Generate SIMD code too. */
+  simd?: boolean;
   /** Folder for reproducers; none are written when undefined. */
   outDir?: string;
   /** Replay each mismatch at -O0 (default true). */
@@ -259,7 +261,10 @@ export async function runCampaign(
         const seed = options.seed + i;
         let r: ModuleResult;
         try {
-          const bytes = await generateModule(seed, { denan: !options.nans });
+          const bytes = await generateModule(seed, {
+            denan: !options.nans,
+            simd: options.simd,
+          });
           const run = await runModule(bytes, ctx, v8);
           r = { seed, comparison: run.comparison };
           if (run.comparison.rejected) r.error = run.comparison.rejected;

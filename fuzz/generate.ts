@@ -19,8 +19,13 @@ export const TTF_FEATURES = [
   "--enable-multivalue",
 ];
 
+/** The flag that adds fixed-width SIMD to {@link TTF_FEATURES}. */
+export const TTF_SIMD = "--enable-simd";
+
 /** How a module is generated. */
 export interface GenerateOptions {
+  /** Also generate fixed-width SIMD (v128) code. */
+  simd?: boolean;
   /** Instrument floats so no NaN appears (wasm-opt --denan; default true). */
   denan?: boolean;
   /** The wasm-opt executable (default "wasm-opt"). */
@@ -69,6 +74,7 @@ export async function generateModule(
     const output = `${dir}/out.wasm`;
     await Deno.writeFile(input, fuzzInput(seed));
     const args = [input, "-ttf", ...TTF_FEATURES, "-o", output];
+    if (options.simd) args.push(TTF_SIMD);
     if (options.denan ?? true) args.push("--denan");
     const r = await new Deno.Command(options.wasmOpt ?? "wasm-opt", {
       args,

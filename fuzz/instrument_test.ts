@@ -69,3 +69,16 @@ Deno.test("exposeState adds an export section where the module has none", async 
     (inst.exports as Record<string, WebAssembly.Global>)[globalExportName(0)];
   assertEquals(g.value, 3);
 });
+
+Deno.test("exposeState: exports and globals with a v128 are not called or read (JS cannot pass v128)", async () => {
+  const m = exposeState(
+    await watToWasm(`(module
+      (global $v v128 (v128.const i32x4 1 2 3 4))
+      (global $i i32 (i32.const 1))
+      (func (export "takes") (param v128))
+      (func (export "gives") (result v128) (global.get $v))
+      (func (export "plain") (result i32) (i32.const 0)))`),
+  );
+  assertEquals(m.calls.map((c) => c.name), ["plain"]);
+  assertEquals(m.globals, [{ name: globalExportName(1), type: "i32" }]);
+});

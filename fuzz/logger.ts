@@ -19,7 +19,14 @@ export const LOGGER_MODULE = "fuzzing-support";
 export const LOG_CAPACITY = 65536;
 
 /** Type tags of log entries, in the order of the `log-*` functions. */
-export const LOG_TAGS = ["i32", "i64", "f32", "f64"] as const;
+export const LOG_TAGS = [
+  "i32",
+  "i64",
+  "f32",
+  "f64",
+  "v128.lo",
+  "v128.hi",
+] as const;
 
 /** The logger's text. */
 export const LOGGER_WAT = `(module
@@ -84,6 +91,14 @@ export const LOGGER_WAT = `(module
     (local $b i64)
     (local.set $b (i64.reinterpret_f64 (local.get $v)))
     (call $record (i32.const 3) (local.get $b) (call $canon64 (local.get $b))))
+;; A v128 as two entries, low then high half, bits as they are: the lane
+  ;; shape is unknown here, so no NaN canonicalization (modules are denanned).
+  (func (export "log-v128") (param $v v128)
+    (local $b i64)
+    (local.set $b (i64x2.extract_lane 0 (local.get $v)))
+    (call $record (i32.const 4) (local.get $b) (local.get $b))
+    (local.set $b (i64x2.extract_lane 1 (local.get $v)))
+    (call $record (i32.const 5) (local.get $b) (local.get $b)))
   (func (export "reset")
     (global.set $n (i32.const 0))
     (global.set $h (i64.const 0xcbf29ce484222325)))

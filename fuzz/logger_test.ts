@@ -103,3 +103,21 @@ Deno.test("quietNanAround finds a quiet NaN in both, at any alignment", () => {
   const sig = new Uint8Array([1, 0, 0, 0xa0, 0x7f, 2, 3, 4, 5, 6, 7, 8]);
   assertEquals(quietNanAround(sig, b, 4), undefined); // signaling: not explained
 });
+
+Deno.test("logger: a v128 is two entries, low half first", async () => {
+  const log = await logger();
+  const { watToWasm } = await import("../spec/toolchain.ts");
+  const caller = await watToWasm(`(module
+    (import "l" "log-v128" (func $log (param v128)))
+    (func (export "go")
+      (call $log (v128.const i64x2 0x0102030405060708 0x1112131415161718))))`);
+  const x = new WebAssembly.Instance(
+    new WebAssembly.Module(caller as Uint8Array<ArrayBuffer>),
+    { l: { "log-v128": log["log-v128"] as WebAssembly.ImportValue } },
+  ).exports as Record<string, Fn>;
+  log.reset();
+  x.go();
+  assertEquals(log.count(), 2);
+  assertEquals([log.tag(0), log.bits(0)], [4, 0x0102030405060708n]);
+  assertEquals([log.tag(1), log.bits(1)], [5, 0x1112131415161718n]);
+});

@@ -33,6 +33,10 @@ options:
   -O, --opt-level N   Godwit's optimization level (default 2)
   --nans              keep NaNs (no wasm-opt --denan); NaN sign and payload
                       are compared only where the spec fixes them
+  --simd              also generate fixed-width SIMD; exports and globals
+                      with a v128 in their type are not called or read
+                      (JS cannot pass v128): their values reach the
+                      comparison through the logger and memory
   --timeout SECONDS   per-request limit (default 10; V8: twice that per module)
   --out DIR           reproducers go here (default fuzz-out)
   --reduce            reduce each reproducer (or the --replay file) with
@@ -65,6 +69,7 @@ export async function main(args: string[]): Promise<number> {
         "max-points": { type: "string" },
         "opt-level": { type: "string", short: "O" },
         nans: { type: "boolean" },
+        simd: { type: "boolean" },
         timeout: { type: "string" },
         out: { type: "string" },
         reduce: { type: "boolean" },
@@ -158,6 +163,7 @@ export async function main(args: string[]): Promise<number> {
         seed,
         count,
         nans: values.nans,
+        simd: values.simd,
         outDir,
         onModule: (m) => {
           finished.push(m);
@@ -186,7 +192,7 @@ export async function main(args: string[]): Promise<number> {
     console.log(
       `fuzz: seeds ${seed}..${seed + count - 1}, -O${optLevel}${
         values.cr ? ", --cr" : ""
-      }${values.nans ? ", --nans" : ""}`,
+      }${values.nans ? ", --nans" : ""}${values.simd ? ", --simd" : ""}`,
     );
     if (values.reduce) {
       for (const m of result.modules) {
