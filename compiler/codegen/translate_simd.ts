@@ -57,7 +57,7 @@ export function translateSimd(fx: FunctionTranslator, ins: Instr): void {
       const top = fx.stack[fx.stack.length - 1];
       if (
         (info.text === "f32x4.splat" || info.text === "f64x2.splat") &&
-        top.floatBits !== undefined
+        top?.floatBits !== undefined
       ) {
         const w = info.text === "f32x4.splat" ? 32n : 64n;
         let bits = 0n;
