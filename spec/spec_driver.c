@@ -734,8 +734,9 @@ static void canon_v128(uint8_t v[16]) {
   for (int h = 0; h < 2; h++) {
     uint64_t d;
     memcpy(&d, v + 8 * h, 8);
-    if (canon_f64(d) != d) {
-      d = canon_f64(d);
+    const uint64_t q = 0x7ff8000000000000ull;
+    if ((d & q) == q) {
+      d = q;
       memcpy(v + 8 * h, &d, 8);
       continue;
     }
