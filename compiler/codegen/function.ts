@@ -5,6 +5,11 @@
  * through allocas written just before every branch to the merge point and
  * read there (mem2reg turns them into phis).
  *
+ * Instrumentation (checkpoint/restore) is not done here: at fixed events
+ * (entry, loop headers, the edges that carry values, calls) the translator
+ * calls the migration hooks it was given (`hooks.ts`), which emit their code
+ * and hand back values for the operand stack.
+ *
  * @module
  */
 import llvm from "npm:llvm-bindings@0.4.2";
@@ -79,7 +84,7 @@ export class FunctionTranslation
    * so the limit counts only non-leaf frames).
    */
   private depthOnEntry: llvm.Value | undefined;
-  /** `inst->exec` as loaded at entry (with C/R it stays in a register). */
+  /** `inst->exec` as loaded at entry (kept live if `hooks.keepsExec`). */
   private execOnEntry: llvm.Value | undefined;
   /** The loops whose loads are kept by accumulators (load_keeping.ts). */
   private accLoops: ReadonlySet<Instr> = new Set();

@@ -1,7 +1,11 @@
 /**
- * Checkpoint/restore instrumentation of one function (the compiler side of
- * docs/snapshot.md's runtime contract): polls at the entry and at loop
- * headers, frame saves after calls, and the resume dispatch.
+ * Checkpoint/restore instrumentation (the compiler side of docs/snapshot.md's
+ * runtime contract): polls at the entry and at loop headers, frame saves
+ * after calls, and the resume dispatch. It is the implementation of the
+ * migration hooks (compiler/codegen/hooks.ts): the function translator calls
+ * it at each event (`entry`, `loopHeader`, `beforeCall`/`afterCall`, ...);
+ * it emits code through `TranslatorAccess` and hands values back, and never
+ * touches the translator's operand or control stack.
  *
  * Two versions of every function that can be on the stack of a snapshot:
  *
@@ -120,7 +124,7 @@ class ModuleCheckpointing implements MigrationHooks {
     const first = resume ? this.firstPoints.get(fx.funcIndex) : undefined;
     if (resume && first === undefined) {
       throw new Error(
-        `internal error: resume clone of function ${fx.funcIndex} first`,
+        `internal error: function ${fx.funcIndex}'s resume clone translated before it`,
       );
     }
     return new FunctionCheckpointing(fx, this, polls, first);
@@ -151,7 +155,7 @@ interface LoopState {
 
 /** Emits the C/R instrumentation of one function as it is translated. */
 class FunctionCheckpointing implements FunctionHooks {
-  /** The save paths store the depth counter back through `exec`. */
+  /** The polls and save paths use `inst->exec` after calls anyway. */
   readonly keepsExec = true;
   private readonly b: llvm.IRBuilder;
   private readonly ctx: llvm.LLVMContext;
