@@ -22,13 +22,21 @@ export const TTF_FEATURES = [
 /** The flag that adds fixed-width SIMD to {@link TTF_FEATURES}. */
 export const TTF_SIMD = "--enable-simd";
 
+/**
+ * Debian's wasm-opt (binaryen 108), by absolute path: under `deno task`,
+ * node_modules/.bin comes first in PATH, and its wasm-opt is npm binaryen
+ * 132's, whose modules import host functions (`call-export`, `sleep`) that
+ * neither engine here provides.
+ */
+export const DEBIAN_WASM_OPT = "/usr/bin/wasm-opt";
+
 /** How a module is generated. */
 export interface GenerateOptions {
   /** Also generate fixed-width SIMD (v128) code. */
   simd?: boolean;
   /** Instrument floats so no NaN appears (wasm-opt --denan; default true). */
   denan?: boolean;
-  /** The wasm-opt executable (default "wasm-opt"). */
+  /** The wasm-opt executable (default {@link DEBIAN_WASM_OPT}). */
   wasmOpt?: string;
 }
 
@@ -76,7 +84,7 @@ export async function generateModule(
     const args = [input, "-ttf", ...TTF_FEATURES, "-o", output];
     if (options.simd) args.push(TTF_SIMD);
     if (options.denan ?? true) args.push("--denan");
-    const r = await new Deno.Command(options.wasmOpt ?? "wasm-opt", {
+    const r = await new Deno.Command(options.wasmOpt ?? DEBIAN_WASM_OPT, {
       args,
       stdout: "null",
       stderr: "piped",
