@@ -123,27 +123,59 @@ function extmul(s: Shape, half: "low" | "high", ext: "sext" | "zext") {
   } satisfies SimdHelper;
 }
 
-/** `extadd_pairwise`: each pair of adjacent lanes of `s`, extended and added. */
+/**
+ * `extadd_pairwise`: each pair of adjacent lanes of `s`, extended and added.
+ * NEON has it (saddlp/uaddlp). On x86 the signed ones and the i8 unsigned
+ * one are a multiply-add by ones (pmaddubsw, pmaddwd; the sums are far
+ * from saturating), which LLVM does not find from the vector IR.
+ */
 function extaddPairwise(s: Shape, ext: "sext" | "zext"): SimdHelper {
   const n = SHAPES[s].lanes / 2;
   const w = vec(wider(s));
-  return {
-    params: [s],
-    result: wider(s),
-    shape: s,
-    body: `%ev = shufflevector $T %x, $T undef, ${mask(n, 0, 2)}
+  const neon = `@llvm.aarch64.neon.${ext === "sext" ? "s" : "u"}addlp.${
+    suffix(wider(s))
+  }.${suffix(s)}`;
+  const ones = splatConst(s, 1);
+  const x86 = s === "i8x16"
+    ? {
+      body: `%r = call ${w} @llvm.x86.ssse3.pmadd.ub.sw.128(${
+        ext === "sext" ? `$T ${ones}, $T %x` : `$T %x, $T ${ones}`
+      })`,
+      decls: [
+        `declare ${w} @llvm.x86.ssse3.pmadd.ub.sw.128(<16 x i8>, <16 x i8>)`,
+      ],
+    }
+    : ext === "sext"
+    ? {
+      body: `%r = call ${w} @llvm.x86.sse2.pmadd.wd($T %x, $T ${ones})`,
+      decls: [`declare ${w} @llvm.x86.sse2.pmadd.wd(<8 x i16>, <8 x i16>)`],
+    }
+    : {
+      // (a mask and a shift: as short as the multiply-add)
+      body: `%ev = shufflevector $T %x, $T undef, ${mask(n, 0, 2)}
 %od = shufflevector $T %x, $T undef, ${mask(n, 1, 2)}
 %ee = ${ext} <${n} x $E> %ev to ${w}
 %eo = ${ext} <${n} x $E> %od to ${w}
 %r = add ${w} %ee, %eo`,
+    };
+  return {
+    params: [s],
+    result: wider(s),
+    shape: s,
+    ...x86,
+    aarch64: {
+      body: `%r = call ${w} ${neon}($T %x)`,
+      decls: [`declare ${w} ${neon}(${vec(s)})`],
+    },
   };
 }
 
 /**
  * `narrow_*_s/_u`: the lanes of `%x` then of `%y` (of the wider `s`, read
  * as signed), clamped to the narrower signed or unsigned range. LLVM
- * selects the clamp-and-truncate to packsswb/packuswb (x86), sqxtn/sqxtun
- * (NEON).
+ * selects the clamp-and-truncate to packss/packus (x86) and, for the
+ * signed ones, sqxtn + sqxtn2 (NEON); the unsigned ones there are
+ * sqxtun + sqxtun2 (LLVM would clamp each half and then uzp1).
  */
 function narrow(s: Shape, signed: boolean): SimdHelper {
   const n = narrower(s);
@@ -156,10 +188,18 @@ function narrow(s: Shape, signed: boolean): SimdHelper {
   const lov = `<${Array(lanes).fill(`$E ${lo}`).join(", ")}>`;
   const hiv = `<${Array(lanes).fill(`$E ${hi}`).join(", ")}>`;
   const wty = `<${lanes} x ${SHAPES[s].elem}>`;
+  const half = `<${SHAPES[s].lanes} x ${SHAPES[n].elem}>`;
+  const xtun = `@llvm.aarch64.neon.sqxtun.v${SHAPES[s].lanes}${SHAPES[n].elem}`;
   return {
     params: [s, s],
     result: n,
     shape: s,
+    aarch64: signed ? undefined : {
+      body: `%nx = call ${half} ${xtun}($T %x)
+%ny = call ${half} ${xtun}($T %y)
+%r = shufflevector ${half} %nx, ${half} %ny, ${mask(lanes, 0)}`,
+      decls: [`declare ${half} ${xtun}(${vec(s)})`],
+    },
     body: `%c = shufflevector $T %x, $T %y, ${mask(lanes, 0)}
 %a = call ${wt} ${f("smax")}(${wt} %c, ${wt} ${lov})
 %b = call ${wt} ${f("smin")}(${wt} %a, ${wt} ${hiv})
@@ -172,9 +212,21 @@ function narrow(s: Shape, signed: boolean): SimdHelper {
 
 /**
  * `avgr_u`: (x + y + 1) / 2 without overflow, computed in lanes twice as
- * wide (LLVM recognizes pavgb/pavgw and NEON's urhadd).
+ * wide: LLVM finds pavgb/pavgw on x86, but on NEON only a urhadd on each
+ * half, so there it is the urhadd intrinsic.
  */
 function avgrU(s: Shape): SimdHelper {
+  const neon = `@llvm.aarch64.neon.urhadd.${suffix(s)}`;
+  return {
+    ...avgrWide(s),
+    aarch64: {
+      body: `%r = call $T ${neon}($T %x, $T %y)`,
+      decls: [`declare ${vec(s)} ${neon}(${vec(s)}, ${vec(s)})`],
+    },
+  };
+}
+
+function avgrWide(s: Shape): SimdHelper {
   const n = SHAPES[s].lanes;
   const we = `i${Number(SHAPES[s].elem.slice(1)) * 2}`;
   const wt = `<${n} x ${we}>`;
@@ -214,6 +266,9 @@ const Q15MULR: SimdHelper = {
   },
 };
 
+const ADDP =
+  "declare <4 x i32> @llvm.aarch64.neon.addp.v4i32(<4 x i32>, <4 x i32>)";
+
 /**
  * `i32x4.dot_i16x8_s`: the products of adjacent signed lanes, added in
  * pairs (wrapping only for -2^15 * -2^15 twice, as pmaddwd does).
@@ -227,6 +282,48 @@ const DOT: SimdHelper = {
 %ev = shufflevector <8 x i32> %p, <8 x i32> undef, ${mask(4, 0, 2)}
 %od = shufflevector <8 x i32> %p, <8 x i32> undef, ${mask(4, 1, 2)}
 %r = add <4 x i32> %ev, %od`,
+  // (LLVM would add uzp1 and uzp2 of the products, not addp them)
+  aarch64: {
+    body: `%xl = shufflevector $T %x, $T undef, ${mask(4, 0)}
+%xh = shufflevector $T %x, $T undef, ${mask(4, 4)}
+%yl = shufflevector $T %y, $T undef, ${mask(4, 0)}
+%yh = shufflevector $T %y, $T undef, ${mask(4, 4)}
+%pl = call <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xl, <4 x i16> %yl)
+%ph = call <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xh, <4 x i16> %yh)
+%r = call <4 x i32> @llvm.aarch64.neon.addp.v4i32(<4 x i32> %pl, <4 x i32> %ph)`,
+    decls: [
+      "declare <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16>, <4 x i16>)",
+      ADDP,
+    ],
+  },
+};
+
+/**
+ * `i64x2.mul`. NEON has no 64-bit lane multiply (LLVM moves both lanes to
+ * general registers and back); as V8 does it: the cross products
+ * lo(x)·hi(y) + hi(x)·lo(y) in 32-bit lanes (rev64, mul, addp), shifted up
+ * (shll), plus the full lo(x)·lo(y) (umlal).
+ */
+const I64X2_MUL: SimdHelper = {
+  ...binary("i64x2", "%r = mul $T %x, %y"),
+  aarch64: {
+    body: `%a = bitcast $T %x to <4 x i32>
+%b = bitcast $T %y to <4 x i32>
+%bs = shufflevector <4 x i32> %b, <4 x i32> undef, <4 x i32> <i32 1, i32 0, i32 3, i32 2>
+%c = mul <4 x i32> %a, %bs
+%cs = call <4 x i32> @llvm.aarch64.neon.addp.v4i32(<4 x i32> %c, <4 x i32> %c)
+%c2 = shufflevector <4 x i32> %cs, <4 x i32> undef, <2 x i32> <i32 0, i32 1>
+%cw = zext <2 x i32> %c2 to $T
+%hi = shl $T %cw, <i64 32, i64 32>
+%al = trunc $T %x to <2 x i32>
+%bl = trunc $T %y to <2 x i32>
+%lo = call $T @llvm.aarch64.neon.umull.v2i64(<2 x i32> %al, <2 x i32> %bl)
+%r = add $T %hi, %lo`,
+    decls: [
+      ADDP,
+      "declare <2 x i64> @llvm.aarch64.neon.umull.v2i64(<2 x i32>, <2 x i32>)",
+    ],
+  },
 };
 
 function perShape(
@@ -314,5 +411,6 @@ export const INTEGER_HELPERS: Record<string, SimdHelper> = {
   }),
   "i16x8.q15mulr_sat_s": Q15MULR,
   "i32x4.dot_i16x8_s": DOT,
+  "i64x2.mul": I64X2_MUL,
   ...widening(),
 };
