@@ -4,8 +4,15 @@
  * Most helpers are plain vector IR or target-independent intrinsics
  * (`llvm.sadd.sat`, `llvm.smin`, `llvm.abs`, `llvm.ctpop`), which LLVM 14
  * selects to single SSE4.2 or NEON instructions. Where it does not find the
- * short sequence, a target intrinsic is used instead (`pmulhrsw`, `pmaddwd`,
- * NEON's `sqrdmulh`), with the Wasm corner cases fixed up.
+ * short sequence, the helper's body (x86) or its aarch64 body uses target
+ * intrinsics instead (`pmulhrsw`, `pmaddubsw`, NEON's `sqrdmulh`, `saddlp`),
+ * with the Wasm corner cases fixed up.
+ *
+ * Known cost on aarch64: an operation on the high half of a v128 (extend,
+ * extmul, dot) gets an `ext` per operand before sshll/smull, not the one
+ * sshll2/smull2: the v128 arrives as `<2 x i64>`, and LLVM 14's DAG turns
+ * the high-half extract of its bitcast into a `<1 x i64>` extract, which
+ * the `*2` patterns do not match.
  *
  * @module
  */
@@ -392,10 +399,7 @@ export const INTEGER_HELPERS: Record<string, SimdHelper> = {
     }),
     add: (s) => binary(s, "%r = add $T %x, %y"),
     sub: (s) => binary(s, "%r = sub $T %x, %y"),
-    mul: only(
-      ["i16x8", "i32x4", "i64x2"],
-      (s) => binary(s, "%r = mul $T %x, %y"),
-    ),
+    mul: only(["i16x8", "i32x4"], (s) => binary(s, "%r = mul $T %x, %y")),
     add_sat_s: only(SAT_LANES, (s) => intrinsic2(s, "sadd.sat")),
     add_sat_u: only(SAT_LANES, (s) => intrinsic2(s, "uadd.sat")),
     sub_sat_s: only(SAT_LANES, (s) => intrinsic2(s, "ssub.sat")),
