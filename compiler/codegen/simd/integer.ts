@@ -6,7 +6,13 @@
  * selects to one SSE or NEON instruction. Where LLVM 14 would not find the
  * instruction from the portable form, the x86 body names it
  * (`pmulhrsw`, `pmaddwd`, `packsswb`...) and the aarch64 body is the
- * portable form or NEON's own intrinsic (`sqrdmulh`).
+ * portable form or NEON's own intrinsic (`sqrdmulh`, `saddlp`, `urhadd`).
+ *
+ * Known cost on aarch64: an operation on the high half of a v128 (extend,
+ * extmul, dot) gets an `ext` per operand before sshll/smull, not the one
+ * sshll2/smull2: the v128 arrives as `<2 x i64>`, and LLVM 14's DAG turns
+ * the high-half extract of its bitcast into a `<1 x i64>` extract, which
+ * the `*2` patterns do not match.
  *
  * @module
  */
@@ -117,27 +123,67 @@ function extmul(s: Shape, high: boolean, ext: "sext" | "zext"): SimdHelper {
   };
 }
 
-/** `extadd_pairwise`: each pair of adjacent narrower lanes, extended and added. */
+/**
+ * `extadd_pairwise`: each pair of adjacent narrower lanes, extended and
+ * added. NEON has it (saddlp/uaddlp). On x86 the signed ones and the i8
+ * unsigned one are a multiply-add by ones (pmaddubsw, pmaddwd; the sums are
+ * far from saturating), which LLVM does not find from the portable form.
+ */
 function extaddPairwise(s: Shape, ext: "sext" | "zext"): SimdHelper {
   const from = NARROWER[s]!;
   const n = SHAPES[s].lanes;
-  const wide = `<${2 * n} x ${SHAPES[s].elem}>`;
+  const half = `<${n} x ${SHAPES[from].elem}>`;
+  const ones = splat(2 * n, SHAPES[from].elem, 1);
+  const f = vec(from);
+  const neon = `llvm.aarch64.neon.${ext === "sext" ? "s" : "u"}addlp.${
+    suffix(s)
+  }.${suffix(from)}`;
+  const x86 = from === "i8x16"
+    ? {
+      // pmaddubsw: unsigned lanes of its first operand, signed of its second.
+      body: `%r = call $T @llvm.x86.ssse3.pmadd.ub.sw.128(${
+        ext === "sext" ? `${f} ${ones}, ${f} %x` : `${f} %x, ${f} ${ones}`
+      })`,
+      decls: [
+        "declare <8 x i16> @llvm.x86.ssse3.pmadd.ub.sw.128(<16 x i8>, <16 x i8>)",
+      ],
+    }
+    : ext === "sext"
+    ? {
+      body: `%r = call $T @llvm.x86.sse2.pmadd.wd(${f} %x, ${f} ${ones})`,
+      decls: [
+        "declare <4 x i32> @llvm.x86.sse2.pmadd.wd(<8 x i16>, <8 x i16>)",
+      ],
+    }
+    : {
+      // (shuffled before extending: a blend and a shift)
+      body: `%e = shufflevector ${f} %x, ${f} undef, ${mask(n, 0, 2)}
+%o = shufflevector ${f} %x, ${f} undef, ${mask(n, 1, 2)}
+%we = ${ext} ${half} %e to $T
+%wo = ${ext} ${half} %o to $T
+%r = add $T %we, %wo`,
+    };
   return {
     params: [from],
     result: s,
     shape: s,
-    body: `%w = ${ext} ${vec(from)} %x to ${wide}
-%e = shufflevector ${wide} %w, ${wide} undef, ${mask(n, 0, 2)}
-%o = shufflevector ${wide} %w, ${wide} undef, ${mask(n, 1, 2)}
-%r = add $T %e, %o`,
+    ...x86,
+    aarch64: {
+      body: `%r = call $T @${neon}(${f} %x)`,
+      decls: [`declare ${vec(s)} @${neon}(${f})`],
+    },
   };
 }
 
-/** `avgr_u`: (x + y + 1) >> 1 without overflow, which x86 has as pavg. */
+/**
+ * `avgr_u`: (x + y + 1) >> 1 without overflow, which x86 has as pavg. On
+ * NEON LLVM finds urhadd only for each half: there it is the intrinsic.
+ */
 function avgr(s: Shape): SimdHelper {
   const n = SHAPES[s].lanes;
   const wide = `<${n} x i${2 * bits(s)}>`;
-  return binary(
+  const neon = `llvm.aarch64.neon.urhadd.${suffix(s)}`;
+  const h = binary(
     s,
     `%wx = zext $T %x to ${wide}
 %wy = zext $T %y to ${wide}
@@ -146,6 +192,13 @@ function avgr(s: Shape): SimdHelper {
 %c = lshr ${wide} %b, ${splat(n, `i${2 * bits(s)}`, 1)}
 %r = trunc ${wide} %c to $T`,
   );
+  return {
+    ...h,
+    aarch64: {
+      body: `%r = call $T @${neon}($T %x, $T %y)`,
+      decls: [`declare ${vec(s)} @${neon}(${vec(s)}, ${vec(s)})`],
+    },
+  };
 }
 
 /**
@@ -163,22 +216,33 @@ function narrow(to: Shape, signed: boolean): SimdHelper {
     ? (signed ? "llvm.x86.sse2.packsswb.128" : "llvm.x86.sse2.packuswb.128")
     : (signed ? "llvm.x86.sse2.packssdw.128" : "llvm.x86.sse41.packusdw");
   const t = vec(to), f = vec(from);
+  const halfTo = `<${n / 2} x ${SHAPES[to].elem}>`;
+  const sqxtun = `llvm.aarch64.neon.sqxtun.v${n / 2}${SHAPES[to].elem}`;
+  // (from the portable form, LLVM clamps each half and then uzp1s them)
+  const aarch64Unsigned = {
+    body: `%nx = call ${halfTo} @${sqxtun}(${f} %x)
+%ny = call ${halfTo} @${sqxtun}(${f} %y)
+%r = shufflevector ${halfTo} %nx, ${halfTo} %ny, ${mask(n, 0)}`,
+    decls: [`declare ${halfTo} @${sqxtun}(${f})`],
+  };
   return {
     params: [from, from],
     result: to,
     shape: to,
     body: `%r = call ${t} @${x86}(${f} %x, ${f} %y)`,
     decls: [`declare ${t} @${x86}(${f}, ${f})`],
-    aarch64: {
-      body: `%c = shufflevector ${f} %x, ${f} %y, ${mask(n, 0)}
+    aarch64: signed
+      ? {
+        body: `%c = shufflevector ${f} %x, ${f} %y, ${mask(n, 0)}
 %a = call ${wide} @llvm.smin.v${n}${w}(${wide} %c, ${wide} ${splat(n, w, hi)})
 %b = call ${wide} @llvm.smax.v${n}${w}(${wide} %a, ${wide} ${splat(n, w, lo)})
 %r = trunc ${wide} %b to $T`,
-      decls: [
-        `declare ${wide} @llvm.smin.v${n}${w}(${wide}, ${wide})`,
-        `declare ${wide} @llvm.smax.v${n}${w}(${wide}, ${wide})`,
-      ],
-    },
+        decls: [
+          `declare ${wide} @llvm.smin.v${n}${w}(${wide}, ${wide})`,
+          `declare ${wide} @llvm.smax.v${n}${w}(${wide}, ${wide})`,
+        ],
+      }
+      : aarch64Unsigned,
   };
 }
 
@@ -193,9 +257,41 @@ function perShape(
   return out;
 }
 
+const ADDP =
+  "declare <4 x i32> @llvm.aarch64.neon.addp.v4i32(<4 x i32>, <4 x i32>)";
+
+/**
+ * `i64x2.mul`. NEON has no 64-bit lane multiply, and LLVM moves both lanes
+ * to general registers and back; as V8 does it instead: the cross products
+ * lo(x)·hi(y) + hi(x)·lo(y) in 32-bit lanes (rev64, mul, addp), shifted up
+ * (shll), plus the full lo(x)·lo(y) (umlal).
+ */
+const I64X2_MUL: SimdHelper = {
+  ...binary("i64x2", "%r = mul $T %x, %y"),
+  aarch64: {
+    body: `%a = bitcast $T %x to <4 x i32>
+%b = bitcast $T %y to <4 x i32>
+%bs = shufflevector <4 x i32> %b, <4 x i32> undef, <4 x i32> <i32 1, i32 0, i32 3, i32 2>
+%c = mul <4 x i32> %a, %bs
+%cs = call <4 x i32> @llvm.aarch64.neon.addp.v4i32(<4 x i32> %c, <4 x i32> %c)
+%c2 = shufflevector <4 x i32> %cs, <4 x i32> undef, <2 x i32> <i32 0, i32 1>
+%cw = zext <2 x i32> %c2 to $T
+%hi = shl $T %cw, <i64 32, i64 32>
+%al = trunc $T %x to <2 x i32>
+%bl = trunc $T %y to <2 x i32>
+%lo = call $T @llvm.aarch64.neon.umull.v2i64(<2 x i32> %al, <2 x i32> %bl)
+%r = add $T %hi, %lo`,
+    decls: [
+      ADDP,
+      "declare <2 x i64> @llvm.aarch64.neon.umull.v2i64(<2 x i32>, <2 x i32>)",
+    ],
+  },
+};
+
 const I8_I16: Shape[] = ["i8x16", "i16x8"];
 const I8_I32: Shape[] = ["i8x16", "i16x8", "i32x4"];
 const WIDE: Shape[] = ["i16x8", "i32x4", "i64x2"];
+const I16_I32: Shape[] = ["i16x8", "i32x4"];
 
 /** The integer instructions' helpers, by text name. */
 export const INTEGER_HELPERS: Record<string, SimdHelper> = {
@@ -235,9 +331,10 @@ export const INTEGER_HELPERS: Record<string, SimdHelper> = {
     sub_sat_u: (s) => intrinsic2(s, "usub.sat"),
     avgr_u: avgr,
   }),
-  ...perShape(WIDE, {
+  ...perShape(I16_I32, {
     mul: (s) => binary(s, "%r = mul $T %x, %y"),
   }),
+  "i64x2.mul": I64X2_MUL,
   "i8x16.popcnt": unary("i8x16", "%r = call $T @llvm.ctpop.v16i8($T %x)", [
     "declare <16 x i8> @llvm.ctpop.v16i8(<16 x i8>)",
   ]),
@@ -272,13 +369,20 @@ export const INTEGER_HELPERS: Record<string, SimdHelper> = {
     shape: "i32x4",
     body: `%r = call $T @llvm.x86.sse2.pmadd.wd(<8 x i16> %x, <8 x i16> %y)`,
     decls: ["declare <4 x i32> @llvm.x86.sse2.pmadd.wd(<8 x i16>, <8 x i16>)"],
+    // smull of each half and addp (from the portable form, LLVM adds uzp1
+    // and uzp2 of the products).
     aarch64: {
-      body: `%wx = sext <8 x i16> %x to <8 x i32>
-%wy = sext <8 x i16> %y to <8 x i32>
-%p = mul <8 x i32> %wx, %wy
-%e = shufflevector <8 x i32> %p, <8 x i32> undef, ${mask(4, 0, 2)}
-%o = shufflevector <8 x i32> %p, <8 x i32> undef, ${mask(4, 1, 2)}
-%r = add $T %e, %o`,
+      body: `%xl = shufflevector <8 x i16> %x, <8 x i16> undef, ${mask(4, 0)}
+%xh = shufflevector <8 x i16> %x, <8 x i16> undef, ${mask(4, 4)}
+%yl = shufflevector <8 x i16> %y, <8 x i16> undef, ${mask(4, 0)}
+%yh = shufflevector <8 x i16> %y, <8 x i16> undef, ${mask(4, 4)}
+%pl = call $T @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xl, <4 x i16> %yl)
+%ph = call $T @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xh, <4 x i16> %yh)
+%r = call $T @llvm.aarch64.neon.addp.v4i32($T %pl, $T %ph)`,
+      decls: [
+        "declare <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16>, <4 x i16>)",
+        ADDP,
+      ],
     },
   },
   ...Object.fromEntries(
