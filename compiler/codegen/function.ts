@@ -64,7 +64,7 @@ export interface ModuleContext {
 export interface StackValue {
   value: llvm.Value;
   type: ValType;
-  /** Bit pattern when the value is an f32/f64 constant. */
+  /** Bit pattern when the value is an f32/f64 or v128 constant (lane 0 lowest). */
   floatBits?: bigint;
 }
 

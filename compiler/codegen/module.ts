@@ -25,6 +25,7 @@ import { type MigrationHooks, NO_HOOKS } from "./hooks.ts";
 import { parsePrelude } from "./prelude.ts";
 import { simdPreludeIR } from "./simd/index.ts";
 import { shuffleName } from "./simd/lanes.ts";
+import { type SimdTarget, simdTarget } from "./simd/helper.ts";
 import { isSimd, Op } from "../wasm/instructions.ts";
 import type { PointInfo } from "../instrument/points.ts";
 import { pollPolicy } from "../instrument/poll_policy.ts";
@@ -108,7 +109,7 @@ export function translateModule(
   const ctx = new llvm.LLVMContext();
   const llvmModule = parsePrelude(
     ctx,
-    simdPrelude(module) + functionStubsIR(
+    simdPrelude(module, simdTarget(options.targetTriple)) + functionStubsIR(
       module.functions.map((typeIndex) => module.types[typeIndex]),
       symbols,
       resumeSymbols,
@@ -187,7 +188,7 @@ export function translateModule(
  * The SIMD prelude the module needs (compiler/codegen/simd/), or "" when it
  * has no SIMD instruction: with one helper per distinct shuffle mask.
  */
-function simdPrelude(module: Module): string {
+function simdPrelude(module: Module, target: SimdTarget): string {
   let simd = false;
   const masks = new Map<string, Uint8Array>();
   for (const code of module.codes) {
@@ -199,7 +200,7 @@ function simdPrelude(module: Module): string {
       }
     }
   }
-  return simd ? simdPreludeIR(masks.values()) : "";
+  return simd ? simdPreludeIR(masks.values(), target) : "";
 }
 
 /**

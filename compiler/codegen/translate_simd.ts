@@ -15,6 +15,7 @@ import type { FunctionTranslator } from "./function.ts";
 import { SIMD_HELPERS } from "./simd/index.ts";
 import { helperName } from "./simd/helper.ts";
 import { shuffleName } from "./simd/lanes.ts";
+import { FENCE_HELPER, FENCED_ARITHMETIC, fenceNeeded } from "./simd/float.ts";
 
 /** Emits the code of one SIMD instruction. */
 export function translateSimd(fx: FunctionTranslator, ins: Instr): void {
@@ -27,9 +28,10 @@ export function translateSimd(fx: FunctionTranslator, ins: Instr): void {
   const call = (
     name: string,
     args: ReturnType<FunctionTranslator["pop"]>[],
+    bits?: bigint,
   ) => {
     const v = fx.callFn(name, args);
-    if (result !== undefined) fx.push(v, result);
+    if (result !== undefined) fx.push(v, result, bits);
   };
 
   if (ins.op === Op.I8x16Shuffle) {
@@ -40,14 +42,34 @@ export function translateSimd(fx: FunctionTranslator, ins: Instr): void {
   }
   const name = helperName(info.text);
   switch (info.imm) {
-    case Imm.None:
+    case Imm.None: {
+      // Constants are remembered (StackValue.floatBits, 128 bits for a
+      // v128) so that float arithmetic can fence its identity operands.
+      const shape = info.text.slice(0, 5) as "f32x4" | "f64x2";
+      if (FENCED_ARITHMETIC.has(info.text)) {
+        const operands = fx.stack.splice(fx.stack.length - 2, 2).map((v) =>
+          v.floatBits !== undefined && fenceNeeded(shape, v.floatBits)
+            ? fx.callFn(helperName(FENCE_HELPER[shape]), [v.value])
+            : v.value
+        );
+        return call(name, operands);
+      }
+      const top = fx.stack[fx.stack.length - 1];
+      if (
+        (info.text === "f32x4.splat" || info.text === "f64x2.splat") &&
+        top?.floatBits !== undefined
+      ) {
+        const w = info.text === "f32x4.splat" ? 32n : 64n;
+        let bits = 0n;
+        for (let i = 0n; i < 128n; i += w) bits |= top.floatBits << i;
+        return call(name, fx.popN(1), bits);
+      }
       return call(name, fx.popN(info.params.length));
+    }
     case Imm.V128: {
       const view = new DataView(ins.bytes!.buffer, ins.bytes!.byteOffset, 16);
-      return call(name, [
-        constI64(b, view.getBigUint64(0, true)),
-        constI64(b, view.getBigUint64(8, true)),
-      ]);
+      const lo = view.getBigUint64(0, true), hi = view.getBigUint64(8, true);
+      return call(name, [constI64(b, lo), constI64(b, hi)], lo | (hi << 64n));
     }
     case Imm.Lane:
       return call(name, [

@@ -58,6 +58,27 @@ export interface SimdHelper {
   shape?: Shape;
   /** `declare` lines of the intrinsics the body calls. */
   decls?: string[];
+  /**
+   * The body (and its declarations) on aarch64, where NEON has one
+   * instruction for what x86 needs a sequence of (a saturating conversion).
+   */
+  aarch64?: { body: string; decls?: string[] };
+}
+
+/** The targets a helper may differ on. */
+export type SimdTarget = "x86_64" | "aarch64";
+
+/** The target of an LLVM triple. */
+export function simdTarget(triple: string): SimdTarget {
+  return triple.startsWith("aarch64") ? "aarch64" : "x86_64";
+}
+
+/** The body and declarations of `h` on `target`. */
+export function helperBody(
+  h: SimdHelper,
+  target: SimdTarget,
+): { body: string; decls?: string[] } {
+  return target === "aarch64" && h.aarch64 ? h.aarch64 : h;
 }
 
 function isShape(k: Kind | "void"): k is Shape {
@@ -66,8 +87,12 @@ function isShape(k: Kind | "void"): k is Shape {
 
 const DEFAULT_NAMES = ["x", "y", "z", "w"];
 
-/** The IR text of helper `name` (without its declarations). */
-export function helperIR(name: string, h: SimdHelper): string {
+/** The IR text of helper `name` on `target` (without its declarations). */
+export function helperIR(
+  name: string,
+  h: SimdHelper,
+  target: SimdTarget = "x86_64",
+): string {
   const shape = h.shape ??
     [...h.params.map((p) => Array.isArray(p) ? p[1] : p), h.result].find(
       isShape,
@@ -85,7 +110,9 @@ export function helperIR(name: string, h: SimdHelper): string {
       params.push(`${kind} %${pname}`);
     }
   });
-  let body = h.body.trim().split("\n").map((l) => `  ${l.trim()}`).join("\n");
+  let body = helperBody(h, target).body.trim().split("\n").map((l) =>
+    `  ${l.trim()}`
+  ).join("\n");
   if (shape) {
     const { lanes, elem } = SHAPES[shape];
     body = body.replaceAll("$T", vec(shape)).replaceAll("$E", elem)

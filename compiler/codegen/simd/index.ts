@@ -8,7 +8,12 @@
  */
 import { BITWISE_HELPERS } from "./bitwise.ts";
 import { FLOAT_HELPERS } from "./float.ts";
-import { helperIR, type SimdHelper } from "./helper.ts";
+import {
+  helperBody,
+  helperIR,
+  type SimdHelper,
+  type SimdTarget,
+} from "./helper.ts";
 import { INTEGER_HELPERS } from "./integer.ts";
 import { LANE_HELPERS, shuffleIR } from "./lanes.ts";
 import { MEMORY_HELPERS } from "./memory.ts";
@@ -22,22 +27,27 @@ export const SIMD_HELPERS: Readonly<Record<string, SimdHelper>> = {
   ...FLOAT_HELPERS,
 };
 
-let helpersText: string | undefined;
+const helpersText = new Map<SimdTarget, string>();
 
-/** The SIMD prelude for a module using the shuffle masks `masks`. */
-export function simdPreludeIR(masks: Iterable<Uint8Array>): string {
-  if (helpersText === undefined) {
+/** The SIMD prelude on `target` for a module using the shuffle masks `masks`. */
+export function simdPreludeIR(
+  masks: Iterable<Uint8Array>,
+  target: SimdTarget = "x86_64",
+): string {
+  let text = helpersText.get(target);
+  if (text === undefined) {
     const decls = new Set<string>();
     const defs: string[] = [];
     for (const [name, h] of Object.entries(SIMD_HELPERS)) {
-      defs.push(helperIR(name, h));
-      for (const d of h.decls ?? []) decls.add(d);
+      defs.push(helperIR(name, h, target));
+      for (const d of helperBody(h, target).decls ?? []) decls.add(d);
     }
-    helpersText = [
+    text = [
       "; SIMD helpers (compiler/codegen/simd/)",
       ...defs,
       ...decls,
     ].join("\n\n");
+    helpersText.set(target, text);
   }
-  return [helpersText, ...[...masks].map(shuffleIR)].join("\n\n") + "\n";
+  return [text, ...[...masks].map(shuffleIR)].join("\n\n") + "\n";
 }

@@ -1,0 +1,30 @@
+;; Float arithmetic on a v128 constant operand that LLVM would fold away
+;; (x*1, 1*x, x/1, x+-0, x-0, x*-1, -0-x; a splat of a constant; f64x2), and
+;; demote(promote(x)): Wasm's result for a signalling NaN lane is an
+;; arithmetic NaN, never the signalling NaN itself.
+(module
+  (func (export "mul1") (param v128) (result v128) (f32x4.mul (local.get 0) (v128.const f32x4 1 1 1 1)))
+  (func (export "1mul") (param v128) (result v128) (f32x4.mul (v128.const f32x4 1 1 1 1) (local.get 0)))
+  (func (export "div1") (param v128) (result v128) (f32x4.div (local.get 0) (v128.const f32x4 1 1 1 1)))
+  (func (export "add-0") (param v128) (result v128) (f32x4.add (local.get 0) (v128.const f32x4 -0 -0 -0 -0)))
+  (func (export "sub0") (param v128) (result v128) (f32x4.sub (local.get 0) (v128.const f32x4 0 0 0 0)))
+  (func (export "mul-1") (param v128) (result v128) (f32x4.mul (local.get 0) (v128.const f32x4 -1 -1 -1 -1)))
+  (func (export "-0sub") (param v128) (result v128) (f32x4.sub (v128.const f32x4 -0 -0 -0 -0) (local.get 0)))
+  (func (export "mul-splat1") (param v128) (result v128) (f32x4.mul (local.get 0) (f32x4.splat (f32.const 1))))
+  (func (export "f64-mul1") (param v128) (result v128) (f64x2.mul (local.get 0) (v128.const f64x2 1 1)))
+  (func (export "f64-add-0") (param v128) (result v128) (f64x2.add (local.get 0) (v128.const f64x2 -0 -0)))
+  (func (export "f64-div-splat1") (param v128) (result v128) (f64x2.div (local.get 0) (f64x2.splat (f64.const 1))))
+  (func (export "promote-demote") (param v128) (result v128) (f32x4.demote_f64x2_zero (f64x2.promote_low_f32x4 (local.get 0))))
+)
+(assert_return (invoke "mul1" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 2)) (v128.const f32x4 nan:arithmetic nan:arithmetic 1 2))
+(assert_return (invoke "1mul" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 2)) (v128.const f32x4 nan:arithmetic nan:arithmetic 1 2))
+(assert_return (invoke "div1" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 2)) (v128.const f32x4 nan:arithmetic nan:arithmetic 1 2))
+(assert_return (invoke "add-0" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 -0)) (v128.const f32x4 nan:arithmetic nan:arithmetic 1 -0))
+(assert_return (invoke "sub0" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 -0)) (v128.const f32x4 nan:arithmetic nan:arithmetic 1 -0))
+(assert_return (invoke "mul-1" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 2)) (v128.const f32x4 nan:arithmetic nan:arithmetic -1 -2))
+(assert_return (invoke "-0sub" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 0)) (v128.const f32x4 nan:arithmetic nan:arithmetic -1 -0))
+(assert_return (invoke "mul-splat1" (v128.const f32x4 nan:0x200000 -nan:0x200000 1 2)) (v128.const f32x4 nan:arithmetic nan:arithmetic 1 2))
+(assert_return (invoke "f64-mul1" (v128.const f64x2 nan:0x4000000000000 -1)) (v128.const f64x2 nan:arithmetic -1))
+(assert_return (invoke "f64-add-0" (v128.const f64x2 -nan:0x4000000000000 -0)) (v128.const f64x2 nan:arithmetic -0))
+(assert_return (invoke "f64-div-splat1" (v128.const f64x2 nan:0x4000000000000 3)) (v128.const f64x2 nan:arithmetic 3))
+(assert_return (invoke "promote-demote" (v128.const f32x4 nan:0x200000 1 2 3)) (v128.const f32x4 nan:arithmetic 1 0 0))
