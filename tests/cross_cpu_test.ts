@@ -72,6 +72,8 @@ const PLAN: {
   { name: "hashtable" }, // heap, growing memory
   { name: "fileio", hostDataInMemory: true }, // files in a preopened directory
   { name: "textfilter" }, // stdin
+  { name: "simd_ops" }, // v128 locals and operands, every SIMD group
+  { name: "vec_kernels" }, // auto-vectorized loops (-O3 -msimd128)
 ];
 
 type Cpu = "x86_64" | "aarch64";
