@@ -713,14 +713,64 @@ static uint64_t ref_key(const gw_instance *inst, char type, const void *ref) {
   return (uint64_t)(uintptr_t)ref | (1ull << 63);
 }
 
-/* A value's comparable bits: numbers bit for bit, references by ref_key. */
+/* Quiet NaNs as one canonical pattern. Which quiet NaN an arithmetic
+ * operation returns is left open by the spec (x86's addps returns its first
+ * operand's payload, and LLVM may swap commutative operands in a resume
+ * clone), so a restored run may differ from the uninterrupted one there and
+ * nowhere else. Signaling NaNs only come from non-arithmetic operations,
+ * which are exact: they keep their bits. */
+static uint32_t canon_f32(uint32_t b) {
+  return (b & 0x7fc00000u) == 0x7fc00000u ? 0x7fc00000u : b;
+}
+static uint64_t canon_f64(uint64_t b) {
+  const uint64_t q = 0x7ff8000000000000ull;
+  return (b & q) == q ? q : b;
+}
+/* A v128's lanes are of unknown shape: each 64-bit half is canonicalized as
+ * an f64 when it is a quiet NaN, else each 32-bit quarter as an f32 (the
+ * high word of an f64 NaN looks like an f32 NaN, so the f64 test comes
+ * first). Integer lanes that happen to look like quiet NaNs compare alike. */
+static void canon_v128(uint8_t v[16]) {
+  for (int h = 0; h < 2; h++) {
+    uint64_t d;
+    memcpy(&d, v + 8 * h, 8);
+    const uint64_t q = 0x7ff8000000000000ull;
+    if ((d & q) == q) {
+      d = q;
+      memcpy(v + 8 * h, &d, 8);
+      continue;
+    }
+    for (int q = 0; q < 2; q++) {
+      uint32_t f;
+      memcpy(&f, v + 8 * h + 4 * q, 4);
+      f = canon_f32(f);
+      memcpy(v + 8 * h + 4 * q, &f, 4);
+    }
+  }
+}
+
+/* A value's comparable bits: numbers bit for bit (quiet NaNs canonical),
+ * references by ref_key. */
 static void value_key(const gw_instance *inst, char type, const gw_value *v,
                       uint8_t out[16]) {
   memset(out, 0, 16);
   switch (type) {
-  case 'i': case 'f': memcpy(out, v, 4); break;
-  case 'I': case 'F': memcpy(out, v, 8); break;
-  case 'v': memcpy(out, v->v128, 16); break;
+  case 'i': case 'I': memcpy(out, v, type == 'i' ? 4 : 8); break;
+  case 'f': {
+    uint32_t b;
+    memcpy(&b, v, 4);
+    b = canon_f32(b);
+    memcpy(out, &b, 4);
+    break;
+  }
+  case 'F': {
+    uint64_t b;
+    memcpy(&b, v, 8);
+    b = canon_f64(b);
+    memcpy(out, &b, 8);
+    break;
+  }
+  case 'v': memcpy(out, v->v128, 16); canon_v128(out); break;
   default: {
     uint64_t k = ref_key(inst, type, v->ref);
     memcpy(out, &k, 8);
