@@ -44,10 +44,12 @@ const POSITIONS = [1, 2, 3, 7, 25, 100, 400, 2000, 10000, 100000];
 
 /**
  * Where simd_ops is checkpointed to find v128 values live: early, in the
- * middle and near the end of its run (300 rounds reach about 2,490 points;
- * odd positions land on the entries of the noinline SIMD functions too).
+ * middle and near the end of its run (300 rounds reach about 7,870 points).
+ * At 23 and 41 its `spin` runs while main's operand stack holds a v128.
  */
-const SIMD_POSITIONS = [12, 41, 401, 1500, 2450];
+const SIMD_POSITIONS = [12, 23, 41, 401, 3001, 7850];
+/** Positions of SIMD_POSITIONS known to have a v128 on an operand stack. */
+const SIMD_STACK_POSITIONS = [23, 41];
 
 type Outcome = StdinRun;
 
@@ -286,8 +288,14 @@ Deno.test({
   ...sanitizers,
   fn: async () => {
     let chains = 0;
-    // Programs with recursion, loops, indirect calls and multi-value.
-    const chained = ["fib", "sha256", "binarytrees", "wat_call_indirect"];
+    // Programs with recursion, loops, indirect calls, multi-value and v128.
+    const chained = [
+      "fib",
+      "sha256",
+      "binarytrees",
+      "wat_call_indirect",
+      "simd_ops",
+    ];
     for (const testCase of cases.filter((c) => chained.includes(c.name))) {
       const { path: exe } = await compileCached(wasmPath(testCase.program), 2);
       const expected = await readExpected(testCase.name);
@@ -332,7 +340,10 @@ Deno.test({
 
 /** A snapshot's JSON metadata (docs/snapshot.md), read independently of Godwit. */
 async function snapshotMeta(path: string): Promise<{
-  frames: { locals: { type: string; value: unknown }[]; stack: unknown[] }[];
+  frames: {
+    locals: { type: string; value: unknown }[];
+    stack: { type: string; value: unknown }[];
+  }[];
 }> {
   const bytes = await Deno.readFile(path);
   const jsonLength = Number(
@@ -368,10 +379,14 @@ Deno.test({
         ], dir);
         const what = `simd_ops checkpointed after ${n} points`;
         assert.equal(first.code, EXIT_CHECKPOINTED, `${what}: ${first.stderr}`);
-        const values = (await snapshotMeta(snap)).frames.flatMap((f) => [
-          ...f.locals,
-          ...(f.stack as { type: string; value: unknown }[]),
-        ]).filter((v) => v.type === "v128").map((v) => v.value as string);
+        const frames = (await snapshotMeta(snap)).frames;
+        const values = frames.flatMap((f) => [...f.locals, ...f.stack])
+          .filter((v) => v.type === "v128").map((v) => v.value as string);
+        const onStack = frames.flatMap((f) => f.stack)
+          .filter((v) => v.type === "v128").length;
+        if (SIMD_STACK_POSITIONS.includes(n)) {
+          assert.ok(onStack > 0, `${what}: no v128 on an operand stack`);
+        }
         assert.ok(values.length >= 4, `${what}: ${values.length} v128 values`);
         for (const v of values) assert.match(v, /^[0-9a-f]{32}$/, what);
         assert.ok(
