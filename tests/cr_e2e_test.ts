@@ -10,7 +10,9 @@
  * checkpointed within 100 ms whose restored sleep waits only for what was
  * left, stdin read from a file (`< data`) resumed midway, and chains (a
  * restored program checkpointed again, as the old in-process torture test's
- * repeated checkpoints did).
+ * repeated checkpoints did), and simd_ops's snapshots holding v128 values in
+ * locals and on an operand stack (read independently and by `godwit
+ * inspect`).
  *
  * Run: `deno test -A tests/cr_e2e_test.ts` (GODWIT_TEST_CACHE chooses the
  * compile cache; `--filter NAME` runs one case).
