@@ -212,6 +212,8 @@ export interface ModuleResult {
   reproducer?: string;
   /** A mismatch's replay at -O0 (when the campaign's level is higher). */
   atO0?: string;
+  /** The first run timed out; the comparison is the second run's. */
+  retriedAfterTimeout?: boolean;
 }
 
 /** A campaign's outcome. */
@@ -265,8 +267,16 @@ export async function runCampaign(
             denan: !options.nans,
             simd: options.simd,
           });
-          const run = await runModule(bytes, ctx, v8);
+          let run = await runModule(bytes, ctx, v8);
+          let retried = false;
+          // A timeout on a loaded machine is often the machine's: the module
+          // runs once more, and only a second timeout counts.
+          if (run.comparison.mismatch?.kind === "timeout") {
+            run = await runModule(bytes, ctx, v8);
+            retried = true;
+          }
           r = { seed, comparison: run.comparison };
+          if (retried) r.retriedAfterTimeout = true;
           if (run.comparison.rejected) r.error = run.comparison.rejected;
           const m = run.comparison.mismatch;
           if (m && optLevel > 0 && (options.triage ?? true)) {

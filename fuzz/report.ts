@@ -30,6 +30,14 @@ export function formatCampaign(
     `modules: ${result.modules.length} (${ok.length} clean, ${bad.length} mismatched, ${failedGen.length} not run)`,
     `calls compared: ${calls}; calls skipped after a stack exhaustion: ${skipped}`,
   );
+  const retried = result.modules.filter((m) => m.retriedAfterTimeout);
+  if (retried.length > 0) {
+    lines.push(
+      `run again after a timeout: ${retried.length} (${
+        retried.filter((m) => !m.comparison?.mismatch).length
+      } then matched): seeds ${retried.map((m) => m.seed).join(", ")}`,
+    );
+  }
   if (crReached > 0 || crChecked > 0) {
     lines.push(
       `checkpoint/restore: ${crChecked} migration points checked of ${crReached} reached${

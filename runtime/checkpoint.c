@@ -25,7 +25,7 @@
 #include "snapshot_internal.h"
 
 /*
- * Hooks for the spec harness (runtime/spec_driver.c declares them; they are
+ * Hooks for the spec harness (spec/spec_driver.c declares them; they are
  * not part of snapshot.h's embedder API). An observer is called at every
  * point counted while counting is on (gw_cr_config.checkpoint_after > 0)
  * and requests a checkpoint there by returning nonzero; counting then goes

@@ -6,7 +6,7 @@
  * The generated object of one Wasm module provides:
  *   - `gw_module`: a gw_module_desc (emitted as C by the compiler) that
  *     describes types, imports, exports, memories, tables, globals, segments
- *     and the start function, and points at the two tables below;
+ *     and the start function, and points at the three tables below;
  *   - `gw_func_code[i]`: the native entry of defined function i (imports
  *     excluded), with the *native signature* of its Wasm type:
  *         RESULT f(gw_instance *inst, PARAM...)

@@ -5,6 +5,11 @@
  * through allocas written just before every branch to the merge point and
  * read there (mem2reg turns them into phis).
  *
+ * Instrumentation (checkpoint/restore) is not done here: at fixed events
+ * (entry, loop headers, the edges that carry values, calls) the translator
+ * calls the migration hooks it was given (`hooks.ts`), which emit their code
+ * and hand back values for the operand stack.
+ *
  * @module
  */
 import llvm from "npm:llvm-bindings@0.4.2";
@@ -12,15 +17,9 @@ import {
   type BlockType,
   type FuncType,
   type Instr,
-  type Module,
   ValType,
 } from "../wasm/types.ts";
-import {
-  type CallTarget,
-  FunctionCheckpointing,
-} from "../instrument/checkpoint.ts";
-import type { PointInfo } from "../instrument/points.ts";
-import { makesCalls, type PollPolicy } from "../instrument/poll_policy.ts";
+import { makesCalls } from "../wasm/body_shape.ts";
 import {
   FuncRefField,
   InstanceField,
@@ -29,73 +28,29 @@ import {
   packResults,
   unpackResults,
 } from "./abi.ts";
-import type { MigrationHooks, MigrationPointKind } from "./hooks.ts";
+import type {
+  FunctionHooks,
+  MigrationHooks,
+  TranslatorAccess,
+} from "./hooks.ts";
 import { accumulatingLoops } from "./load_keeping.ts";
 import { translateOperator } from "./translate_operator.ts";
+import type {
+  CallTarget,
+  ControlFrame,
+  FunctionTranslator,
+  ModuleContext,
+  StackValue,
+} from "./translator.ts";
 import { Op } from "../wasm/instructions.ts";
 
-/** Module-wide state shared by every function translation. */
-export interface ModuleContext {
-  ctx: llvm.LLVMContext;
-  llvmModule: llvm.Module;
-  wasm: Module;
-  /** LLVM function of each defined function (index without imports). */
-  definedFuncs: llvm.Function[];
-  numImportedFuncs: number;
-  /** Type index of every function (imports first). */
-  funcTypeIndices: number[];
-  /** Value type of every global (imports first). */
-  globalTypes: ValType[];
-  hooks: MigrationHooks;
-  /** Whether to emit checkpoint/restore instrumentation. */
-  cr: boolean;
-  /** C/R: which points poll (compiler/instrument/poll_policy.ts). */
-  polls: PollPolicy;
-  /**
-   * C/R: the resume clone of each defined function that has one (index
-   * without imports); see compiler/instrument/checkpoint.ts.
-   */
-  resumeFuncs: (llvm.Function | undefined)[];
-  /** The migration points emitted so far (point id = index). */
-  points: PointInfo[];
-}
-
-/** A value on the compile-time operand stack. */
-export interface StackValue {
-  value: llvm.Value;
-  type: ValType;
-  /** Bit pattern when the value is an f32/f64 or v128 constant (lane 0 lowest). */
-  floatBits?: bigint;
-}
-
-/** One entry of the control stack. */
-export interface ControlFrame {
-  kind: "function" | "block" | "loop" | "if";
-  params: ValType[];
-  results: ValType[];
-  /** Operand stack height below the frame's parameters. */
-  height: number;
-  /** Where control continues after `end`. */
-  endBlock: llvm.BasicBlock;
-  /** Whether any edge leads to `endBlock`. */
-  endReachable: boolean;
-  /** One alloca per result, written before each branch to `endBlock`. */
-  resultSlots: llvm.Value[];
-  /** loop: the header (branch target) and one alloca per parameter. */
-  header?: llvm.BasicBlock;
-  paramSlots?: llvm.Value[];
-  /** if: the else block, the parameter values, whether `else` was seen. */
-  elseBlock?: llvm.BasicBlock;
-  paramValues?: llvm.Value[];
-  sawElse?: boolean;
-  /** The operand stack below the frame at its entry. */
-  entryStack?: StackValue[];
-  /** How many migration points existed when the frame was entered. */
-  pointsAtEntry?: number;
-}
-
-/** Translation state of one defined function. */
-export class FunctionTranslator {
+/**
+ * The translation of one defined function: what instruction lowering uses
+ * (`FunctionTranslator`), and what the migration hooks may use
+ * (`TranslatorAccess`), which it calls at each event (hooks.ts).
+ */
+export class FunctionTranslation
+  implements FunctionTranslator, TranslatorAccess {
   readonly b: llvm.IRBuilder;
   /**
    * The LLVM types translate_operator uses, made once per function: each
@@ -121,17 +76,15 @@ export class FunctionTranslator {
   private readonly allocaBuilder: llvm.IRBuilder;
   private readonly entryBlock: llvm.BasicBlock;
   private mem0: llvm.Value | undefined;
-  /** Checkpoint/restore instrumentation, when enabled. */
-  private readonly cr: FunctionCheckpointing | undefined;
-  /** Whether this is the resume clone (hooks were called for the original). */
-  private readonly resumeClone: boolean;
+  /** The migration hooks of this translation. */
+  private readonly hooks: FunctionHooks;
   /**
    * The call-depth counter found at entry, which every return path stores
    * back; undefined in functions that make no calls (a leaf cannot recurse,
    * so the limit counts only non-leaf frames).
    */
   private depthOnEntry: llvm.Value | undefined;
-  /** `inst->exec` as loaded at entry (with C/R it stays in a register). */
+  /** `inst->exec` as loaded at entry (kept live if `hooks.keepsExec`). */
   private execOnEntry: llvm.Value | undefined;
   /** The loops whose loads are kept by accumulators (load_keeping.ts). */
   private accLoops: ReadonlySet<Instr> = new Set();
@@ -142,13 +95,13 @@ export class FunctionTranslator {
 
   /**
    * Translates function `funcIndex` (imports counted) into its LLVM
-   * function; with `resumeFirstPoint` (the id of its first migration point)
-   * into its resume clone instead.
+   * function, or with `resume` into its second one (`mc.resumeFuncs`).
    */
   constructor(
     readonly mc: ModuleContext,
     readonly funcIndex: number,
-    resumeFirstPoint?: number,
+    migration: MigrationHooks,
+    resume = false,
   ) {
     this.ctx = mc.ctx;
     this.b = new llvm.IRBuilder(mc.ctx);
@@ -161,20 +114,11 @@ export class FunctionTranslator {
     };
     this.allocaBuilder = new llvm.IRBuilder(mc.ctx);
     const defined = funcIndex - mc.numImportedFuncs;
-    this.resumeClone = resumeFirstPoint !== undefined;
-    this.fn = this.resumeClone
-      ? mc.resumeFuncs[defined]!
-      : mc.definedFuncs[defined];
+    this.fn = resume ? mc.resumeFuncs[defined]! : mc.definedFuncs[defined];
     this.inst = this.fn.getArg(0);
     this.entryBlock = llvm.BasicBlock.Create(mc.ctx, "entry", this.fn);
     this.allocaBuilder.SetInsertPoint(this.entryBlock);
-    this.cr = mc.cr && mc.polls.of(funcIndex).instrumented
-      ? new FunctionCheckpointing(
-        this,
-        mc.polls.of(funcIndex),
-        resumeFirstPoint,
-      )
-      : undefined;
+    this.hooks = migration.forFunction(this, resume);
   }
 
   /** Translates the whole body. */
@@ -196,19 +140,13 @@ export class FunctionTranslator {
     if (makesCalls(code.body)) {
       this.execOnEntry = this.loadPtr(this.inst, InstanceField.exec);
     }
-    if (this.cr) {
-      // Before the entry point: its save path stores the depth back.
-      if (this.execOnEntry) {
-        this.depthOnEntry = this.callFn("gwp_depth", [this.execOnEntry]);
-      }
-      this.cr.entry(code.body[0], this.execOnEntry, this.depthOnEntry);
-    } else if (this.execOnEntry) {
+    this.depthOnEntry = this.hooks.entry(code.body[0], this.execOnEntry);
+    if (!this.depthOnEntry && this.execOnEntry) {
       this.depthOnEntry = this.callFn("gwp_enter", [
         this.inst,
         this.execOnEntry,
       ]);
     }
-    this.migrationPoint("entry", code.body[0]);
     this.control.push({
       kind: "function",
       params: [],
@@ -237,7 +175,7 @@ export class FunctionTranslator {
     if (this.control.length !== 0) {
       throw this.error("function body does not end");
     }
-    this.cr?.finish();
+    this.hooks.finish();
     this.allocaBuilder.CreateBr(body);
   }
 
@@ -304,15 +242,12 @@ export class FunctionTranslator {
 
   // ---- helpers --------------------------------------------------------------
 
-  /**
-   * Restores the call-depth counter as a return does (before every `ret`,
-   * also the checkpoint save path's).
-   */
-  leaveFrame(): void {
+  /** Restores the call-depth counter before a `ret`. */
+  private leaveFrame(): void {
     if (!this.depthOnEntry) return;
-    // Without C/R, reloading inst->exec is cheaper than keeping it in a
-    // callee-saved register across the calls; C/R keeps it there anyway.
-    const exec = this.cr
+    // Reloading inst->exec is cheaper than keeping it in a callee-saved
+    // register across the calls, unless the hooks keep it there anyway.
+    const exec = this.hooks.keepsExec
       ? this.execOnEntry!
       : this.loadPtr(this.inst, InstanceField.exec);
     this.callFn("gwp_leave", [exec, this.depthOnEntry]);
@@ -430,20 +365,6 @@ export class FunctionTranslator {
     return this.mc.wasm.types[bt.typeIndex];
   }
 
-  /** Invokes the migration hook at the current position. */
-  migrationPoint(kind: MigrationPointKind, instr: Instr): void {
-    if (this.resumeClone) return;
-    this.mc.hooks.atMigrationPoint({
-      kind,
-      funcIndex: this.funcIndex,
-      instr,
-      builder: this.b,
-      instance: this.inst,
-      stack: this.stack,
-      locals: this.locals,
-    });
-  }
-
   /** An error naming the function and the current instruction's offset. */
   error(message: string): Error {
     const where = this.current
@@ -480,15 +401,11 @@ export class FunctionTranslator {
       frame.header = llvm.BasicBlock.Create(this.ctx, "loop", this.fn);
       frame.paramSlots = sig.params.map((t) => this.alloca(t));
       this.storeAll(frame.paramSlots, this.popN(sig.params.length));
-      // With C/R, the header is also entered by the resume dispatch: values
-      // below the parameters reach it through allocas too.
-      this.cr?.loopPreheader(this.stack);
+      this.hooks.beforeLoop(this.stack);
       this.b.CreateBr(frame.header);
       this.b.SetInsertPoint(frame.header);
-      if (this.cr) {
-        const reloaded = this.cr.loopHeaderValues(this.stack);
-        this.stack.splice(0, this.stack.length, ...reloaded);
-      }
+      const below = this.hooks.atLoopHeader(this.stack);
+      this.stack.splice(0, this.stack.length, ...below);
       sig.params.forEach((t, i) =>
         this.push(
           this.b.CreateLoad(llvmValueType(this.ctx, t), frame.paramSlots![i]),
@@ -497,14 +414,13 @@ export class FunctionTranslator {
       );
     }
     frame.entryStack ??= this.stack.slice(0, frame.height);
-    frame.pointsAtEntry = this.cr?.pointsSoFar ?? 0;
     this.control.push(frame);
+    this.hooks.blockEntered(frame);
     if (kind === "loop" && this.accLoops.has(this.current!)) {
       this.accLoop = frame;
     }
     if (kind === "loop") {
-      this.cr?.loop(frame, this.current!);
-      this.migrationPoint("loop", this.current!);
+      this.hooks.loopHeader(frame, this.current!, this.stack);
     }
   }
 
@@ -515,7 +431,7 @@ export class FunctionTranslator {
       throw this.error("else without if");
     }
     this.fallThroughToEnd(frame);
-    // The then-branch may have replaced them (C/R reloads after a point).
+    // The then-branch may have replaced them (atBlockEnd, afterCall).
     this.stack.splice(0, this.stack.length, ...frame.entryStack!);
     this.b.SetInsertPoint(frame.elseBlock!);
     frame.params.forEach((t, i) => this.push(frame.paramValues![i], t));
@@ -532,7 +448,7 @@ export class FunctionTranslator {
       // No else: the parameters become the results.
       this.b.SetInsertPoint(frame.elseBlock!);
       this.storeAll(frame.resultSlots, frame.paramValues!);
-      this.cr?.spillBelowBlock(frame.entryStack!);
+      this.hooks.beforeBlockExit(frame.entryStack!);
       this.b.CreateBr(frame.endBlock);
       frame.endReachable = true;
     }
@@ -549,11 +465,8 @@ export class FunctionTranslator {
     this.b.SetInsertPoint(frame.endBlock);
     this.reachable = true;
     if (accumulated) this.keepAccumulators();
-    if (this.cr && this.cr.pointsSoFar > frame.pointsAtEntry!) {
-      // A point inside: the values below reach the end through allocas.
-      const below = this.cr.reloadBelowBlock(this.stack);
-      this.stack.splice(0, this.stack.length, ...below);
-    }
+    const below = this.hooks.atBlockEnd(frame, this.stack);
+    this.stack.splice(0, this.stack.length, ...below);
     const values = frame.results.map((t, i) =>
       this.b.CreateLoad(llvmValueType(this.ctx, t), frame.resultSlots[i])
     );
@@ -574,7 +487,7 @@ export class FunctionTranslator {
   private fallThroughToEnd(frame: ControlFrame): void {
     if (!this.reachable) return;
     this.storeAll(frame.resultSlots, this.peekN(frame.results.length));
-    this.cr?.spillBelowBlock(this.stack.slice(0, frame.height));
+    this.hooks.beforeBlockExit(this.stack.slice(0, frame.height));
     this.b.CreateBr(frame.endBlock);
     frame.endReachable = true;
   }
@@ -592,7 +505,7 @@ export class FunctionTranslator {
       return frame.header!;
     }
     this.storeAll(frame.resultSlots, this.peekN(frame.results.length));
-    this.cr?.spillBelowBlock(this.stack.slice(0, frame.height));
+    this.hooks.beforeBlockExit(this.stack.slice(0, frame.height));
     frame.endReachable = true;
     return frame.endBlock;
   }
@@ -636,34 +549,28 @@ export class FunctionTranslator {
 
   /**
    * Calls a Wasm function of type `type` (`target` says how to find it) with
-   * the arguments from the stack; pushes the results. With C/R the call is a
-   * migration point.
+   * the arguments from the stack; pushes the results.
    */
   emitCall(type: FuncType, target: CallTarget): void {
-    const ins = this.current!;
     const fnType = nativeFunctionType(this.ctx, type);
-    const mayUnwind = target.kind !== "defined" ||
-      this.mc.polls.callMayUnwind(target.index);
-    if (this.cr && mayUnwind) {
-      this.cr.call(
-        ins,
-        fnType,
-        type.results,
-        type.params.length,
-        target,
-        type.params,
-      );
-    } else {
-      const call = this.callTarget(
-        fnType,
-        target,
-        this.popN(type.params.length),
-      );
-      unpackResults(this.b, call, type.results).forEach((v, i) =>
-        this.push(v, type.results[i])
-      );
-    }
-    this.migrationPoint("after_call", ins);
+    const args = this.popN(type.params.length);
+    const site = {
+      ins: this.current!,
+      type,
+      fnType,
+      target,
+      args,
+      below: this.stack.slice(),
+    };
+    this.hooks.beforeCall(site);
+    const call = this.callTarget(fnType, target, args);
+    const results = unpackResults(this.b, call, type.results).map((
+      value,
+      i,
+    ) => ({ value, type: type.results[i] }));
+    const after = this.hooks.afterCall(site, results);
+    if (after) this.stack.splice(0, this.stack.length, ...after.below);
+    this.stack.push(...(after?.results ?? results));
   }
 
   /** Emits the call instruction itself (instance first, then `args`). */

@@ -19,14 +19,14 @@
  * move a load whose value is dead on a path off that path: the loop must be left only by falling through
  * its `end` and hold no instruction that traps other than memory accesses
  * (a division by zero after an out-of-bounds load must report the load).
- * Such loops are the innermost call-free counted loops of loop_polls.ts
+ * Such loops are the short counted loops of compiler/wasm/body_shape.ts
  * (the shape LLVM vectorizes) without branches out of the loop or
  * trapping arithmetic, whose last instruction can fall through.
  *
  * @module
  */
 import type { Instr } from "../wasm/types.ts";
-import { loopsWithoutPoll } from "../instrument/loop_polls.ts";
+import { shortCountedLoops } from "../wasm/body_shape.ts";
 import { Op } from "../wasm/instructions.ts";
 
 /**
@@ -61,7 +61,7 @@ const TRAPPING = new Set<number>([
 /** The `loop` instructions of `body` whose loads use the accumulators. */
 export function accumulatingLoops(body: readonly Instr[]): Set<Instr> {
   const out = new Set<Instr>();
-  for (const start of loopsWithoutPoll(body)) {
+  for (const start of shortCountedLoops(body)) {
     if (leavesOnlyAtEnd(body, start)) out.add(body[start]);
   }
   return out;

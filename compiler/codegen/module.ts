@@ -20,22 +20,21 @@ import {
   registerV128Type,
   unpackResults,
 } from "./abi.ts";
-import { FunctionTranslator, type ModuleContext } from "./function.ts";
-import { type MigrationHooks, NO_HOOKS } from "./hooks.ts";
+import { FunctionTranslation } from "./function.ts";
+import { type MigrationHooks, NO_MIGRATION } from "./hooks.ts";
+import type { ModuleContext } from "./translator.ts";
 import { parsePrelude } from "./prelude.ts";
 import { simdPreludeIR } from "./simd/index.ts";
 import { shuffleName } from "./simd/lanes.ts";
 import { type SimdTarget, simdTarget } from "./simd/helper.ts";
 import { isSimd, Op } from "../wasm/instructions.ts";
 import type { PointInfo } from "../instrument/points.ts";
-import { pollPolicy } from "../instrument/poll_policy.ts";
+import { checkpointRestore } from "../instrument/checkpoint.ts";
 
 /** Code generation options. */
 export interface CodegenOptions {
   /** "x86_64-pc-linux-gnu" or "aarch64-unknown-linux-gnu". */
   targetTriple: string;
-  /** Extra instrumentation called at migration points; none by default. */
-  hooks?: MigrationHooks;
   /**
    * Checkpoint/restore instrumentation (polls, frame saves, resume
    * dispatch; see compiler/instrument/checkpoint.ts). Default true; false is
@@ -90,12 +89,14 @@ export function translateModule(
     );
   }
 
-  // With C/R, every function that can be on the stack of a snapshot has a
-  // second version, its resume clone (see compiler/instrument/checkpoint.ts).
-  const cr = options.cr ?? true;
-  const polls = pollPolicy(module, options.crPollEverywhere ?? false);
+  // The migration hooks (hooks.ts) may ask for a second version of a
+  // function: with C/R, the resume clone of every function that can be on
+  // the stack of a snapshot (compiler/instrument/checkpoint.ts).
+  const migration: MigrationHooks = options.cr ?? true
+    ? checkpointRestore(module, options.crPollEverywhere ?? false)
+    : NO_MIGRATION;
   const resumable = module.functions.map((_, i) =>
-    cr && polls.of(numImportedFuncs + i).instrumented
+    migration.needsResumeClone(numImportedFuncs + i)
   );
 
   // The functions come from stub definitions in IR text, the only way to
@@ -138,17 +139,13 @@ export function translateModule(
     numImportedFuncs,
     funcTypeIndices,
     globalTypes,
-    hooks: options.hooks ?? NO_HOOKS,
-    cr,
-    polls,
     resumeFuncs,
-    points: [],
   };
   for (let i = 0; i < definedFuncs.length; i++) {
-    const firstPoint = mc.points.length;
-    new FunctionTranslator(mc, numImportedFuncs + i).translate();
+    const index = numImportedFuncs + i;
+    new FunctionTranslation(mc, index, migration).translate();
     if (resumable[i]) {
-      new FunctionTranslator(mc, numImportedFuncs + i, firstPoint).translate();
+      new FunctionTranslation(mc, index, migration, true).translate();
     }
   }
 
@@ -180,7 +177,7 @@ export function translateModule(
   return {
     writeBitcode: (path) => llvm.WriteBitcodeToFile(llvmModule, path),
     printIR: () => llvmModule.print(),
-    points: mc.points,
+    points: migration.points,
   };
 }
 

@@ -17,7 +17,7 @@ import {
   TrapKind,
 } from "./abi.ts";
 import { constF32, constF64, constI32, constI64 } from "./constants.ts";
-import type { FunctionTranslator } from "./function.ts";
+import type { FunctionTranslator } from "./translator.ts";
 import { translateSimd } from "./translate_simd.ts";
 
 const { I32, I64, F32, F64, FuncRef } = ValType;

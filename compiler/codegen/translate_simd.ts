@@ -11,7 +11,7 @@
 import type { Instr } from "../wasm/types.ts";
 import { Imm, instrInfo, Op } from "../wasm/instructions.ts";
 import { constI64 } from "./constants.ts";
-import type { FunctionTranslator } from "./function.ts";
+import type { FunctionTranslator } from "./translator.ts";
 import { SIMD_HELPERS } from "./simd/index.ts";
 import { helperName } from "./simd/helper.ts";
 import { shuffleName } from "./simd/lanes.ts";

@@ -1,7 +1,11 @@
 /**
- * Checkpoint/restore instrumentation of one function (the compiler side of
- * docs/snapshot.md's runtime contract): polls at the entry and at loop
- * headers, frame saves after calls, and the resume dispatch.
+ * Checkpoint/restore instrumentation (the compiler side of docs/snapshot.md's
+ * runtime contract): polls at the entry and at loop headers, frame saves
+ * after calls, and the resume dispatch. It is the implementation of the
+ * migration hooks (compiler/codegen/hooks.ts): the function translator calls
+ * it at each event (`entry`, `loopHeader`, `beforeCall`/`afterCall`, ...);
+ * it emits code through `TranslatorAccess` and hands values back, and never
+ * touches the translator's operand or control stack.
  *
  * Two versions of every function that can be on the stack of a snapshot:
  *
@@ -51,14 +55,26 @@ import {
   InstanceField,
   unpackResults,
 } from "../codegen/abi.ts";
+import {
+  type AfterCall,
+  type CallSite,
+  type FunctionHooks,
+  type MigrationHooks,
+  NO_FUNCTION_HOOKS,
+  type TranslatorAccess,
+} from "../codegen/hooks.ts";
 import type {
+  CallTarget,
   ControlFrame,
-  FunctionTranslator,
   StackValue,
-} from "../codegen/function.ts";
-import { type Instr, ValType } from "../wasm/types.ts";
-import type { FunctionPolls } from "./poll_policy.ts";
-import { pointInfo, PointKind } from "./points.ts";
+} from "../codegen/translator.ts";
+import { type Instr, type Module, ValType } from "../wasm/types.ts";
+import {
+  type FunctionPolls,
+  type PollPolicy,
+  pollPolicy,
+} from "./poll_policy.ts";
+import { type PointInfo, pointInfo, PointKind } from "./points.ts";
 
 /** The `gwp_cr_put_*`/`gwp_cr_get_*` helpers of each value type. */
 const SLOT_SUFFIX: Record<number, string> = {
@@ -77,13 +93,53 @@ interface TypedValue {
   type: ValType;
 }
 
-/** How a call finds its callee; the resume path re-derives it. */
-export type CallTarget =
-  | { kind: "defined"; fn: llvm.Function; index: number }
-  /** A native entry and its instance (a resume clone found at run time). */
-  | { kind: "code"; code: llvm.Value; instance: llvm.Value }
-  | { kind: "import"; index: number }
-  | { kind: "indirect"; funcref: llvm.Value };
+/**
+ * The checkpoint/restore implementation of the migration hooks for
+ * `module`; `pollEverywhere` polls at every point (poll_policy.ts).
+ */
+export function checkpointRestore(
+  module: Module,
+  pollEverywhere = false,
+): MigrationHooks {
+  return new ModuleCheckpointing(pollPolicy(module, pollEverywhere));
+}
+
+/** The module's points, and the hooks of each function translation. */
+class ModuleCheckpointing implements MigrationHooks {
+  readonly points: PointInfo[] = [];
+  /** The id of each instrumented function's first point. */
+  private readonly firstPoints = new Map<number, number>();
+
+  constructor(readonly polls: PollPolicy) {}
+
+  /** Every function that can be on the stack of a snapshot has a clone. */
+  needsResumeClone(funcIndex: number): boolean {
+    return this.polls.of(funcIndex).instrumented;
+  }
+
+  forFunction(fx: TranslatorAccess, resume: boolean): FunctionHooks {
+    const polls = this.polls.of(fx.funcIndex);
+    if (!polls.instrumented) return NO_FUNCTION_HOOKS;
+    if (!resume) this.firstPoints.set(fx.funcIndex, this.points.length);
+    const first = resume ? this.firstPoints.get(fx.funcIndex) : undefined;
+    if (resume && first === undefined) {
+      throw new Error(
+        `internal error: function ${fx.funcIndex}'s resume clone translated before it`,
+      );
+    }
+    return new FunctionCheckpointing(fx, this, polls, first);
+  }
+}
+
+/** A call being instrumented, from `beforeCall` to `afterCall`. */
+interface OpenCall {
+  id: number;
+  /** Where the normal and the resume path meet after the call. */
+  merge: llvm.BasicBlock;
+  /** The values saved at the point: `below`, then `extra`. */
+  saved: TypedValue[];
+  below: readonly StackValue[];
+}
 
 interface LocalPoint {
   id: number;
@@ -98,7 +154,9 @@ interface LoopState {
 }
 
 /** Emits the C/R instrumentation of one function as it is translated. */
-export class FunctionCheckpointing {
+class FunctionCheckpointing implements FunctionHooks {
+  /** The polls and save paths use `inst->exec` after calls anyway. */
+  readonly keepsExec = true;
   private readonly b: llvm.IRBuilder;
   private readonly ctx: llvm.LLVMContext;
   private readonly exec: llvm.Value;
@@ -106,6 +164,10 @@ export class FunctionCheckpointing {
   private readonly resumeSlots: llvm.Value;
   private readonly points: LocalPoint[] = [];
   private readonly loops = new Map<ControlFrame, LoopState>();
+  /** How many points existed when each open block was entered. */
+  private readonly pointsAtEntry = new Map<ControlFrame, number>();
+  /** The call between `beforeCall` and `afterCall`, if instrumented. */
+  private openCall: OpenCall | undefined;
   private readonly stackSlots = new Map<string, llvm.Value>();
   private readonly coldBlocks: llvm.BasicBlock[] = [];
   /** The shared resume block (after gw_cr_resume and the locals' loads). */
@@ -121,15 +183,16 @@ export class FunctionCheckpointing {
   private readonly unpolled: ReadonlySet<Instr>;
   /** Types of the locals (one array, so point types are cached). */
   private localTypes: ValType[] = [];
+  /**
+   * In a function that makes calls: `inst->exec` as the body loaded it and
+   * the call-depth counter at entry, which the save path stores back.
+   */
+  private frameDepth: { exec: llvm.Value; depth: llvm.Value } | undefined;
 
   /** In the resume clone: the id of the function's first point. */
   private readonly firstPoint: number | undefined;
   /** Points created so far in this function. */
   private numPoints = 0;
-  /** The number of points created so far in this function. */
-  get pointsSoFar(): number {
-    return this.numPoints;
-  }
   /** Whether this is the resume clone (else the normal version). */
   private get resuming(): boolean {
     return this.firstPoint !== undefined;
@@ -141,7 +204,8 @@ export class FunctionCheckpointing {
    * clone.
    */
   constructor(
-    private readonly fx: FunctionTranslator,
+    private readonly fx: TranslatorAccess,
+    private readonly module: ModuleCheckpointing,
     polls: FunctionPolls,
     resumeFirstPoint?: number,
   ) {
@@ -170,12 +234,15 @@ export class FunctionCheckpointing {
 
   /**
    * The entry point: the builder is after the parameters were stored. In a
-   * function that makes calls (`exec` and its call-depth counter `depth`
-   * given), the poll is fused with the depth check: `depth <=
-   * exec->cr_request` is true when the depth is used up or any request bit
-   * is set (they are all above any depth limit).
+   * function that makes calls (`exec` given), the poll is fused with the
+   * call-depth check: `depth <= exec->cr_request` is true when the depth is
+   * used up or any request bit is set (they are all above any depth limit).
+   * Returns the depth counter (read before the point: its save path stores
+   * it back).
    */
-  entry(first: Instr, exec?: llvm.Value, depth?: llvm.Value): void {
+  entry(first: Instr, exec: llvm.Value | undefined): llvm.Value | undefined {
+    const depth = exec ? this.fx.callFn("gwp_depth", [exec]) : undefined;
+    if (exec && depth) this.frameDepth = { exec, depth };
     this.localTypes = this.fx.locals.map((l) => l.type);
     const id = this.newPoint(PointKind.Entry, first.offset, []);
     const cont = this.block("entry.cont", false);
@@ -189,7 +256,7 @@ export class FunctionCheckpointing {
       this.b.CreateBr(cont);
       this.points.push({ id, loops: [], resume });
       this.b.SetInsertPoint(cont);
-      return;
+      return depth;
     }
     const slow = this.block("cr.entry.slow");
     if (exec && depth) {
@@ -211,41 +278,57 @@ export class FunctionCheckpointing {
     }
     this.pollOrSave(id, [], cont);
     this.b.SetInsertPoint(cont);
+    return depth;
   }
 
   /**
    * Before the branch into a new loop's header: spills the values below the
    * loop's parameters (the resume path writes the same slots).
    */
-  loopPreheader(below: readonly StackValue[]): void {
+  beforeLoop(below: readonly StackValue[]): void {
+    // The header is also entered by the resume dispatch: values below the
+    // parameters reach it through allocas too.
     this.spill(below, 0);
   }
 
   /** In the new loop's header: the values below the parameters, reloaded. */
-  loopHeaderValues(below: readonly StackValue[]): StackValue[] {
+  atLoopHeader(below: readonly StackValue[]): StackValue[] {
     return this.reload(below.map((v) => v.type), 0);
+  }
+
+  blockEntered(frame: ControlFrame): void {
+    this.pointsAtEntry.set(frame, this.numPoints);
   }
 
   /**
    * Before a branch to a block's end: stores the values below the block
    * (after a point inside the block they are not the ones from its entry).
    */
-  spillBelowBlock(below: readonly StackValue[]): void {
+  beforeBlockExit(below: readonly StackValue[]): void {
     this.spill(below, 0);
   }
 
-  /** At a block's end: the values below it, reloaded. */
-  reloadBelowBlock(below: readonly StackValue[]): StackValue[] {
+  /**
+   * At a block's end: after a point inside, the values below it, reloaded
+   * (they reach the end through allocas); else they are unchanged.
+   */
+  atBlockEnd(frame: ControlFrame, below: readonly StackValue[]): StackValue[] {
+    const atEntry = this.pointsAtEntry.get(frame);
+    this.pointsAtEntry.delete(frame);
+    if (atEntry === undefined || this.numPoints <= atEntry) return [...below];
     return this.reload(below.map((v) => v.type), 0);
   }
 
   /**
    * The loop point, at the header of `frame` (already on the control stack),
-   * with the header's operand stack (parameters included) on `fx.stack`.
+   * with the header's operand stack (parameters included).
    */
-  loop(frame: ControlFrame, ins: Instr): void {
-    const fx = this.fx;
-    const stack = fx.stack.map((v) => ({ value: v.value, type: v.type }));
+  loopHeader(
+    frame: ControlFrame,
+    ins: Instr,
+    header: readonly StackValue[],
+  ): void {
+    const stack = header.map((v) => ({ value: v.value, type: v.type }));
     const id = this.newPoint(
       PointKind.Loop,
       ins.offset,
@@ -307,23 +390,20 @@ export class FunctionCheckpointing {
   }
 
   /**
-   * A call point: pops the arguments, calls, pushes the results. The saved
-   * stack is the one below the arguments (plus the arguments for imports,
-   * plus the callee for call_indirect).
+   * A call point, before the call: the saved stack is the one below the
+   * arguments (plus the arguments for imports, plus the callee for
+   * call_indirect). A direct call of a function without points is none.
    */
-  call(
-    ins: Instr,
-    fnType: llvm.FunctionType,
-    results: readonly ValType[],
-    nParams: number,
-    target: CallTarget,
-    paramTypes: readonly ValType[],
-  ): void {
-    const fx = this.fx;
-    const args = fx.popN(nParams);
-    const below = fx.stack.splice(0, fx.stack.length);
+  beforeCall(call: CallSite): void {
+    const { ins, target, args, below } = call;
+    const mayUnwind = target.kind !== "defined" ||
+      this.module.polls.callMayUnwind(target.index);
+    if (!mayUnwind) {
+      this.openCall = undefined;
+      return;
+    }
     const extra: TypedValue[] = target.kind === "import"
-      ? args.map((value, i) => ({ value, type: paramTypes[i] }))
+      ? args.map((value, i) => ({ value, type: call.type.params[i] }))
       : target.kind === "indirect"
       ? [{ value: target.funcref, type: ValType.FuncRef }]
       : [];
@@ -334,11 +414,24 @@ export class FunctionCheckpointing {
       saved.map((v) => v.type),
     );
     const merge = this.block("call.cont", false);
-
-    // Normal path.
+    // The normal path's values cross the call in the stack slots.
     this.spill(below, 0);
     this.spill(extra, below.length);
-    const r1 = this.emitCall(fnType, target, args, results);
+    this.openCall = { id, merge, saved, below };
+  }
+
+  /**
+   * After the call (the normal path's `results`): the resume path, which
+   * re-issues the call, and the check whether the callee is unwinding.
+   */
+  afterCall(call: CallSite, r1: StackValue[]): AfterCall | undefined {
+    const open = this.openCall;
+    this.openCall = undefined;
+    if (!open) return undefined;
+    const fx = this.fx;
+    const { fnType, target } = call;
+    const { id, merge, saved, below } = open;
+    const results = call.type.results;
     this.spill(r1, saved.length);
     this.b.CreateBr(merge);
 
@@ -350,7 +443,7 @@ export class FunctionCheckpointing {
       const resumeExtra = values.slice(below.length);
       const resumeArgs = target.kind === "import"
         ? resumeExtra.map((v) => v.value)
-        : paramTypes.map((t) => fx.zero(t));
+        : call.type.params.map((t) => fx.zero(t));
       const r2 = this.emitCall(
         fnType,
         this.resumeCallTarget(target, resumeExtra),
@@ -381,8 +474,10 @@ export class FunctionCheckpointing {
       cont,
     );
     this.b.SetInsertPoint(cont);
-    fx.stack.push(...after.slice(0, below.length));
-    fx.stack.push(...after.slice(saved.length));
+    return {
+      below: after.slice(0, below.length),
+      results: after.slice(saved.length),
+    };
   }
 
   /** After the body: builds the resume dispatch, moves cold code last. */
@@ -470,7 +565,7 @@ export class FunctionCheckpointing {
   private lastResume: llvm.BasicBlock | undefined;
 
   private newPoint(kind: PointKind, offset: number, stack: ValType[]): number {
-    const points = this.fx.mc.points;
+    const points = this.module.points;
     if (this.firstPoint !== undefined) {
       // The resume clone: the original registered the same points in order.
       const id = this.firstPoint + this.numPoints++;
@@ -590,7 +685,11 @@ export class FunctionCheckpointing {
         this.b.CreateLoad(fx.llvmType(l.type), l.slot),
       )
     );
-    fx.leaveFrame();
+    // Leaves the frame as a return does.
+    if (this.frameDepth) {
+      const { exec, depth } = this.frameDepth;
+      fx.callFn("gwp_leave", [exec, depth]);
+    }
     const rt = fx.fn.getReturnType();
     if (rt.isVoidTy()) this.b.CreateRetVoid();
     else this.b.CreateRet(llvm.Constant.getNullValue(rt));

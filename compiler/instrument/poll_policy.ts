@@ -16,8 +16,12 @@
  *   loop that polls; otherwise it runs for a bounded time, can never be on
  *   the stack of a snapshot, and has no points at all (no table entries, no
  *   checks, and its callers need no after-call check).
- * - A loop polls at its header unless it is an innermost counted call-free
- *   loop (`loop_polls.ts`), whose every run is short anyway.
+ * - A loop polls at its header unless it is a short counted loop
+ *   (compiler/wasm/body_shape.ts), whose every run is short anyway: a
+ *   request is then honoured at the enclosing loop's header or the next
+ *   function entry, after at most one run of the inner loop. Its loop point
+ *   stays in the point table and stays resumable: its resume path enters
+ *   the header from outside like any other.
  * - A direct call of a function without points needs no after-call check.
  *
  * (Leaving out the poll of a loop whose every iteration calls a polling
@@ -35,7 +39,7 @@
  * @module
  */
 import { ExternKind, type Instr, type Module } from "../wasm/types.ts";
-import { loopsWithoutPoll } from "./loop_polls.ts";
+import { makesCalls, shortCountedLoops } from "../wasm/body_shape.ts";
 import { Op } from "../wasm/instructions.ts";
 
 /** Where a function polls and which of its calls need a check after them. */
@@ -61,18 +65,13 @@ export interface PollPolicy {
   callMayUnwind(funcIndex: number): boolean;
 }
 
-/** Whether a body calls anything (then it counts call depth). */
-export function makesCalls(body: readonly Instr[]): boolean {
-  return body.some((ins) => ins.op === Op.Call || ins.op === Op.CallIndirect);
-}
-
 /** Computes the policy; `everywhere` polls at every point. */
 export function pollPolicy(module: Module, everywhere = false): PollPolicy {
   const numImported =
     module.imports.filter((i) => i.kind === ExternKind.Func).length;
   const polls: FunctionPolls[] = module.codes.map(({ body }) => {
     if (everywhere) return { instrumented: true, unpolledLoops: new Set() };
-    const unpolled = loopsWithoutPoll(body);
+    const unpolled = shortCountedLoops(body);
     const pollingLoop = body.some((ins, k) =>
       ins.op === Op.Loop && !unpolled.has(k)
     );

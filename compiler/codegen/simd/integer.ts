@@ -1,12 +1,12 @@
 /**
  * SIMD integer arithmetic, comparisons, shifts, narrowing and extension.
  *
- * Most helpers are plain vector IR or target-independent intrinsics
- * (`llvm.sadd.sat`, `llvm.smin`, `llvm.abs`, `llvm.ctpop`), which LLVM 14
- * selects to single SSE4.2 or NEON instructions. Where it does not find the
- * short sequence, the helper's body (x86) or its aarch64 body uses target
- * intrinsics instead (`pmulhrsw`, `pmaddubsw`, NEON's `sqrdmulh`, `saddlp`),
- * with the Wasm corner cases fixed up.
+ * Most are one LLVM vector operation or a target-independent intrinsic
+ * (`llvm.sadd.sat`, `llvm.smin`, `llvm.abs`, `llvm.ctpop`), which llc
+ * selects to one SSE or NEON instruction. Where LLVM 14 would not find the
+ * instruction from the portable form, the x86 body names it
+ * (`pmulhrsw`, `pmaddwd`, `packsswb`...) and the aarch64 body is the
+ * portable form or NEON's own intrinsic (`sqrdmulh`, `saddlp`, `urhadd`).
  *
  * Known cost on aarch64: an operation on the high half of a v128 (extend,
  * extmul, dot) gets an `ext` per operand before sshll/smull, not the one
@@ -28,286 +28,241 @@ import {
 
 const INT_SHAPES: Shape[] = ["i8x16", "i16x8", "i32x4", "i64x2"];
 
-/** The `llvm.*` intrinsic suffix of an integer shape: `v4i32`. */
+/** The `llvm.*` intrinsic suffix of a shape: `v4i32`. */
 function suffix(s: Shape): string {
   return `v${SHAPES[s].lanes}${SHAPES[s].elem}`;
 }
 
-/** The integer shape with lanes twice as wide (and half as many). */
-function wider(s: Shape): Shape {
-  return s === "i8x16" ? "i16x8" : s === "i16x8" ? "i32x4" : "i64x2";
+/** The shape with lanes of half the width and twice the count (i32x4 -> i16x8). */
+const NARROWER: Partial<Record<Shape, Shape>> = {
+  i16x8: "i8x16",
+  i32x4: "i16x8",
+  i64x2: "i32x4",
+};
+
+/** Lane bits of a shape. */
+function bits(s: Shape): number {
+  return 128 / SHAPES[s].lanes;
 }
 
-/** The integer shape with lanes half as wide (and twice as many). */
-function narrower(s: Shape): Shape {
-  return s === "i16x8" ? "i8x16" : s === "i32x4" ? "i16x8" : "i32x4";
-}
-
-/** `<n x i32> <i32 a, i32 a+step, ...>`, a shufflevector mask. */
-function mask(n: number, start: number, step = 1): string {
+/** `<N x i32> <a, a+step, ...>`: a shufflevector mask. */
+function mask(n: number, from: number, step = 1): string {
   return `<${n} x i32> <${
-    Array.from({ length: n }, (_, i) => `i32 ${start + i * step}`).join(", ")
+    Array.from({ length: n }, (_, i) => `i32 ${from + i * step}`).join(", ")
   }>`;
 }
 
-/** The vector constant with `value` in every lane of `s`. */
-function splatConst(s: Shape, value: number | bigint): string {
-  const { lanes, elem } = SHAPES[s];
-  return `<${Array(lanes).fill(`${elem} ${value}`).join(", ")}>`;
+/** A splat constant of `value` in `<n x t>`. */
+function splat(n: number, t: string, value: string | number): string {
+  return `<${Array(n).fill(`${t} ${value}`).join(", ")}>`;
 }
 
-/** A call of the binary intrinsic `llvm.<name>` on `s`. */
+/** A call of the two-operand intrinsic `llvm.<name>` on `s`. */
 function intrinsic2(s: Shape, name: string): SimdHelper {
-  const t = vec(s), f = `@llvm.${name}.${suffix(s)}`;
-  return binary(s, `%r = call $T ${f}($T %x, $T %y)`, [
-    `declare ${t} ${f}(${t}, ${t})`,
-  ]);
-}
-
-/** `abs`: `llvm.abs` with INT_MIN staying INT_MIN (not poison). */
-function abs(s: Shape): SimdHelper {
-  const t = vec(s), f = `@llvm.abs.${suffix(s)}`;
-  return unary(s, `%r = call $T ${f}($T %x, i1 false)`, [
-    `declare ${t} ${f}(${t}, i1)`,
+  const t = vec(s);
+  const f = `llvm.${name}.${suffix(s)}`;
+  return binary(s, `%r = call $T @${f}($T %x, $T %y)`, [
+    `declare ${t} @${f}(${t}, ${t})`,
   ]);
 }
 
 /**
- * A shift by the scalar `%y` modulo the lane width, splatted: LLVM selects
- * a shift by one count (psllw xmm, or NEON's shift by a vector).
+ * `shl`, `shr_s`, `shr_u`: Wasm takes the count modulo the lane width (LLVM
+ * would make an over-wide shift poison); the count is splatted.
  */
 function shift(s: Shape, op: "shl" | "ashr" | "lshr"): SimdHelper {
-  const { elem } = SHAPES[s];
-  const bits = Number(elem.slice(1));
-  const count = elem === "i64"
-    ? "%c = zext i32 %m to i64"
-    : elem === "i32"
-    ? ""
-    : `%c = trunc i32 %m to ${elem}`;
+  const { lanes, elem } = SHAPES[s];
+  const width = bits(s);
+  const cast = width < 32
+    ? `%c = trunc i32 %m to ${elem}`
+    : width > 32
+    ? `%c = zext i32 %m to ${elem}`
+    : `%c = add i32 %m, 0`;
   return {
     params: [s, "i32"],
     result: s,
-    body: `%m = and i32 %y, ${bits - 1}
-${count}
-%ci = insertelement $T undef, $E ${elem === "i32" ? "%m" : "%c"}, i32 0
-%cs = shufflevector $T %ci, $T undef, <$N x i32> zeroinitializer
-%r = ${op} $T %x, %cs`,
+    body: `%m = and i32 %y, ${width - 1}
+${cast}
+%i = insertelement $T undef, $E %c, i32 0
+%k = shufflevector $T %i, $T undef, <${lanes} x i32> zeroinitializer
+%r = ${op} $T %x, %k`,
+  };
+}
+
+/** `extend_low/high`: half of the narrower lanes, each extended. */
+function extend(s: Shape, high: boolean, ext: "sext" | "zext"): SimdHelper {
+  const from = NARROWER[s]!;
+  const n = SHAPES[s].lanes;
+  const half = `<${n} x ${SHAPES[from].elem}>`;
+  return {
+    params: [from],
+    result: s,
+    shape: s,
+    body: `%h = shufflevector ${vec(from)} %x, ${vec(from)} undef, ${
+      mask(n, high ? n : 0)
+    }
+%r = ${ext} ${half} %h to $T`,
+  };
+}
+
+/** `extmul_low/high`: the extended halves multiplied (no overflow possible). */
+function extmul(s: Shape, high: boolean, ext: "sext" | "zext"): SimdHelper {
+  const from = NARROWER[s]!;
+  const n = SHAPES[s].lanes;
+  const half = `<${n} x ${SHAPES[from].elem}>`;
+  const m = mask(n, high ? n : 0);
+  return {
+    params: [from, from],
+    result: s,
+    shape: s,
+    body: `%hx = shufflevector ${vec(from)} %x, ${vec(from)} undef, ${m}
+%hy = shufflevector ${vec(from)} %y, ${vec(from)} undef, ${m}
+%ex = ${ext} ${half} %hx to $T
+%ey = ${ext} ${half} %hy to $T
+%r = mul $T %ex, %ey`,
   };
 }
 
 /**
- * `extend_low/high`: half the lanes of the narrower `s`, extended. The
- * result shape is `wider(s)`.
- */
-function extend(s: Shape, half: "low" | "high", ext: "sext" | "zext") {
-  const n = SHAPES[s].lanes / 2;
-  const w = wider(s);
-  return {
-    params: [s],
-    result: w,
-    shape: s,
-    body: `%h = shufflevector $T %x, $T undef, ${
-      mask(n, half === "low" ? 0 : n)
-    }
-%r = ${ext} <${n} x $E> %h to ${vec(w)}`,
-  } satisfies SimdHelper;
-}
-
-/** `extmul_low/high`: the extended halves of `%x` and `%y`, multiplied. */
-function extmul(s: Shape, half: "low" | "high", ext: "sext" | "zext") {
-  const n = SHAPES[s].lanes / 2;
-  const w = vec(wider(s));
-  const m = mask(n, half === "low" ? 0 : n);
-  return {
-    params: [s, s],
-    result: wider(s),
-    shape: s,
-    body: `%hx = shufflevector $T %x, $T undef, ${m}
-%hy = shufflevector $T %y, $T undef, ${m}
-%ex = ${ext} <${n} x $E> %hx to ${w}
-%ey = ${ext} <${n} x $E> %hy to ${w}
-%r = mul ${w} %ex, %ey`,
-  } satisfies SimdHelper;
-}
-
-/**
- * `extadd_pairwise`: each pair of adjacent lanes of `s`, extended and added.
- * NEON has it (saddlp/uaddlp). On x86 the signed ones and the i8 unsigned
- * one are a multiply-add by ones (pmaddubsw, pmaddwd; the sums are far
- * from saturating), which LLVM does not find from the vector IR.
+ * `extadd_pairwise`: each pair of adjacent narrower lanes, extended and
+ * added. NEON has it (saddlp/uaddlp). On x86 the signed ones and the i8
+ * unsigned one are a multiply-add by ones (pmaddubsw, pmaddwd; the sums are
+ * far from saturating), which LLVM does not find from the portable form.
  */
 function extaddPairwise(s: Shape, ext: "sext" | "zext"): SimdHelper {
-  const n = SHAPES[s].lanes / 2;
-  const w = vec(wider(s));
-  const neon = `@llvm.aarch64.neon.${ext === "sext" ? "s" : "u"}addlp.${
-    suffix(wider(s))
-  }.${suffix(s)}`;
-  const ones = splatConst(s, 1);
-  const x86 = s === "i8x16"
+  const from = NARROWER[s]!;
+  const n = SHAPES[s].lanes;
+  const half = `<${n} x ${SHAPES[from].elem}>`;
+  const ones = splat(2 * n, SHAPES[from].elem, 1);
+  const f = vec(from);
+  const neon = `llvm.aarch64.neon.${ext === "sext" ? "s" : "u"}addlp.${
+    suffix(s)
+  }.${suffix(from)}`;
+  const x86 = from === "i8x16"
     ? {
-      body: `%r = call ${w} @llvm.x86.ssse3.pmadd.ub.sw.128(${
-        ext === "sext" ? `$T ${ones}, $T %x` : `$T %x, $T ${ones}`
+      // pmaddubsw: unsigned lanes of its first operand, signed of its second.
+      body: `%r = call $T @llvm.x86.ssse3.pmadd.ub.sw.128(${
+        ext === "sext" ? `${f} ${ones}, ${f} %x` : `${f} %x, ${f} ${ones}`
       })`,
       decls: [
-        `declare ${w} @llvm.x86.ssse3.pmadd.ub.sw.128(<16 x i8>, <16 x i8>)`,
+        "declare <8 x i16> @llvm.x86.ssse3.pmadd.ub.sw.128(<16 x i8>, <16 x i8>)",
       ],
     }
     : ext === "sext"
     ? {
-      body: `%r = call ${w} @llvm.x86.sse2.pmadd.wd($T %x, $T ${ones})`,
-      decls: [`declare ${w} @llvm.x86.sse2.pmadd.wd(<8 x i16>, <8 x i16>)`],
+      body: `%r = call $T @llvm.x86.sse2.pmadd.wd(${f} %x, ${f} ${ones})`,
+      decls: [
+        "declare <4 x i32> @llvm.x86.sse2.pmadd.wd(<8 x i16>, <8 x i16>)",
+      ],
     }
     : {
-      // (a mask and a shift: as short as the multiply-add)
-      body: `%ev = shufflevector $T %x, $T undef, ${mask(n, 0, 2)}
-%od = shufflevector $T %x, $T undef, ${mask(n, 1, 2)}
-%ee = ${ext} <${n} x $E> %ev to ${w}
-%eo = ${ext} <${n} x $E> %od to ${w}
-%r = add ${w} %ee, %eo`,
+      // (shuffled before extending: a blend and a shift)
+      body: `%e = shufflevector ${f} %x, ${f} undef, ${mask(n, 0, 2)}
+%o = shufflevector ${f} %x, ${f} undef, ${mask(n, 1, 2)}
+%we = ${ext} ${half} %e to $T
+%wo = ${ext} ${half} %o to $T
+%r = add $T %we, %wo`,
     };
   return {
-    params: [s],
-    result: wider(s),
+    params: [from],
+    result: s,
     shape: s,
     ...x86,
     aarch64: {
-      body: `%r = call ${w} ${neon}($T %x)`,
-      decls: [`declare ${w} ${neon}(${vec(s)})`],
+      body: `%r = call $T @${neon}(${f} %x)`,
+      decls: [`declare ${vec(s)} @${neon}(${f})`],
     },
   };
 }
 
 /**
- * `narrow_*_s/_u`: the lanes of `%x` then of `%y` (of the wider `s`, read
- * as signed), clamped to the narrower signed or unsigned range. LLVM
- * selects the clamp-and-truncate to packss/packus (x86) and, for the
- * signed ones, sqxtn + sqxtn2 (NEON); the unsigned ones there are
- * sqxtun + sqxtun2 (LLVM would clamp each half and then uzp1).
+ * `avgr_u`: (x + y + 1) >> 1 without overflow, which x86 has as pavg. On
+ * NEON LLVM finds urhadd only for each half: there it is the intrinsic.
  */
-function narrow(s: Shape, signed: boolean): SimdHelper {
-  const n = narrower(s);
-  const nbits = Number(SHAPES[n].elem.slice(1));
-  const lo = signed ? -(2 ** (nbits - 1)) : 0;
-  const hi = signed ? 2 ** (nbits - 1) - 1 : 2 ** nbits - 1;
-  const lanes = SHAPES[s].lanes * 2;
-  const wt = `<${lanes} x $E>`;
-  const f = (name: string) => `@llvm.${name}.v${lanes}${SHAPES[s].elem}`;
-  const lov = `<${Array(lanes).fill(`$E ${lo}`).join(", ")}>`;
-  const hiv = `<${Array(lanes).fill(`$E ${hi}`).join(", ")}>`;
-  const wty = `<${lanes} x ${SHAPES[s].elem}>`;
-  const half = `<${SHAPES[s].lanes} x ${SHAPES[n].elem}>`;
-  const xtun = `@llvm.aarch64.neon.sqxtun.v${SHAPES[s].lanes}${SHAPES[n].elem}`;
-  return {
-    params: [s, s],
-    result: n,
-    shape: s,
-    aarch64: signed ? undefined : {
-      body: `%nx = call ${half} ${xtun}($T %x)
-%ny = call ${half} ${xtun}($T %y)
-%r = shufflevector ${half} %nx, ${half} %ny, ${mask(lanes, 0)}`,
-      decls: [`declare ${half} ${xtun}(${vec(s)})`],
-    },
-    body: `%c = shufflevector $T %x, $T %y, ${mask(lanes, 0)}
-%a = call ${wt} ${f("smax")}(${wt} %c, ${wt} ${lov})
-%b = call ${wt} ${f("smin")}(${wt} %a, ${wt} ${hiv})
-%r = trunc ${wt} %b to ${vec(n)}`,
-    decls: ["smax", "smin"].map((m) =>
-      `declare ${wty} ${f(m)}(${wty}, ${wty})`
-    ),
-  };
-}
-
-/**
- * `avgr_u`: (x + y + 1) / 2 without overflow, computed in lanes twice as
- * wide: LLVM finds pavgb/pavgw on x86, but on NEON only a urhadd on each
- * half, so there it is the urhadd intrinsic.
- */
-function avgrU(s: Shape): SimdHelper {
-  const neon = `@llvm.aarch64.neon.urhadd.${suffix(s)}`;
-  return {
-    ...avgrWide(s),
-    aarch64: {
-      body: `%r = call $T ${neon}($T %x, $T %y)`,
-      decls: [`declare ${vec(s)} ${neon}(${vec(s)}, ${vec(s)})`],
-    },
-  };
-}
-
-function avgrWide(s: Shape): SimdHelper {
+function avgr(s: Shape): SimdHelper {
   const n = SHAPES[s].lanes;
-  const we = `i${Number(SHAPES[s].elem.slice(1)) * 2}`;
-  const wt = `<${n} x ${we}>`;
-  const one = `<${Array(n).fill(`${we} 1`).join(", ")}>`;
-  return binary(
+  const wide = `<${n} x i${2 * bits(s)}>`;
+  const neon = `llvm.aarch64.neon.urhadd.${suffix(s)}`;
+  const h = binary(
     s,
-    `%ex = zext $T %x to ${wt}
-%ey = zext $T %y to ${wt}
-%s = add ${wt} %ex, %ey
-%s1 = add ${wt} %s, ${one}
-%h = lshr ${wt} %s1, ${one}
-%r = trunc ${wt} %h to $T`,
+    `%wx = zext $T %x to ${wide}
+%wy = zext $T %y to ${wide}
+%a = add ${wide} %wx, %wy
+%b = add ${wide} %a, ${splat(n, `i${2 * bits(s)}`, 1)}
+%c = lshr ${wide} %b, ${splat(n, `i${2 * bits(s)}`, 1)}
+%r = trunc ${wide} %c to $T`,
   );
+  return {
+    ...h,
+    aarch64: {
+      body: `%r = call $T @${neon}($T %x, $T %y)`,
+      decls: [`declare ${vec(s)} @${neon}(${vec(s)}, ${vec(s)})`],
+    },
+  };
 }
 
 /**
- * `i16x8.q15mulr_sat_s`: (x * y + 2^14) >> 15, saturated. x86 pmulhrsw is
- * that without the saturation: only -2^15 * -2^15 overflows, to 0x8000,
- * which the xor with its own comparison turns into 0x7fff. NEON's sqrdmulh
- * is exactly the instruction.
+ * `narrow_s/_u`: the lanes of x then y, each (read as signed) saturated to
+ * the narrower signed or unsigned range. x86 has it as one pack instruction.
  */
-const Q15MULR: SimdHelper = {
-  params: ["i16x8", "i16x8"],
-  result: "i16x8",
-  body: `%p = call $T @llvm.x86.ssse3.pmul.hr.sw.128($T %x, $T %y)
-%o = icmp eq $T %p, ${splatConst("i16x8", -32768)}
-%m = sext $B %o to $T
-%r = xor $T %p, %m`,
-  decls: [
-    "declare <8 x i16> @llvm.x86.ssse3.pmul.hr.sw.128(<8 x i16>, <8 x i16>)",
-  ],
-  aarch64: {
-    body: "%r = call $T @llvm.aarch64.neon.sqrdmulh.v8i16($T %x, $T %y)",
-    decls: [
-      "declare <8 x i16> @llvm.aarch64.neon.sqrdmulh.v8i16(<8 x i16>, <8 x i16>)",
-    ],
-  },
-};
+function narrow(to: Shape, signed: boolean): SimdHelper {
+  const from: Shape = to === "i8x16" ? "i16x8" : "i32x4";
+  const n = SHAPES[to].lanes;
+  const w = SHAPES[from].elem;
+  const wide = `<${n} x ${w}>`;
+  const lo = signed ? -(2 ** (bits(to) - 1)) : 0;
+  const hi = signed ? 2 ** (bits(to) - 1) - 1 : 2 ** bits(to) - 1;
+  const x86 = to === "i8x16"
+    ? (signed ? "llvm.x86.sse2.packsswb.128" : "llvm.x86.sse2.packuswb.128")
+    : (signed ? "llvm.x86.sse2.packssdw.128" : "llvm.x86.sse41.packusdw");
+  const t = vec(to), f = vec(from);
+  const halfTo = `<${n / 2} x ${SHAPES[to].elem}>`;
+  const sqxtun = `llvm.aarch64.neon.sqxtun.v${n / 2}${SHAPES[to].elem}`;
+  // (from the portable form, LLVM clamps each half and then uzp1s them)
+  const aarch64Unsigned = {
+    body: `%nx = call ${halfTo} @${sqxtun}(${f} %x)
+%ny = call ${halfTo} @${sqxtun}(${f} %y)
+%r = shufflevector ${halfTo} %nx, ${halfTo} %ny, ${mask(n, 0)}`,
+    decls: [`declare ${halfTo} @${sqxtun}(${f})`],
+  };
+  return {
+    params: [from, from],
+    result: to,
+    shape: to,
+    body: `%r = call ${t} @${x86}(${f} %x, ${f} %y)`,
+    decls: [`declare ${t} @${x86}(${f}, ${f})`],
+    aarch64: signed
+      ? {
+        body: `%c = shufflevector ${f} %x, ${f} %y, ${mask(n, 0)}
+%a = call ${wide} @llvm.smin.v${n}${w}(${wide} %c, ${wide} ${splat(n, w, hi)})
+%b = call ${wide} @llvm.smax.v${n}${w}(${wide} %a, ${wide} ${splat(n, w, lo)})
+%r = trunc ${wide} %b to $T`,
+        decls: [
+          `declare ${wide} @llvm.smin.v${n}${w}(${wide}, ${wide})`,
+          `declare ${wide} @llvm.smax.v${n}${w}(${wide}, ${wide})`,
+        ],
+      }
+      : aarch64Unsigned,
+  };
+}
+
+function perShape(
+  shapes: Shape[],
+  ops: Record<string, (s: Shape) => SimdHelper>,
+): Record<string, SimdHelper> {
+  const out: Record<string, SimdHelper> = {};
+  for (const s of shapes) {
+    for (const [op, make] of Object.entries(ops)) out[`${s}.${op}`] = make(s);
+  }
+  return out;
+}
 
 const ADDP =
   "declare <4 x i32> @llvm.aarch64.neon.addp.v4i32(<4 x i32>, <4 x i32>)";
 
 /**
- * `i32x4.dot_i16x8_s`: the products of adjacent signed lanes, added in
- * pairs (wrapping only for -2^15 * -2^15 twice, as pmaddwd does).
- */
-const DOT: SimdHelper = {
-  params: ["i16x8", "i16x8"],
-  result: "i32x4",
-  body: `%ex = sext $T %x to <8 x i32>
-%ey = sext $T %y to <8 x i32>
-%p = mul <8 x i32> %ex, %ey
-%ev = shufflevector <8 x i32> %p, <8 x i32> undef, ${mask(4, 0, 2)}
-%od = shufflevector <8 x i32> %p, <8 x i32> undef, ${mask(4, 1, 2)}
-%r = add <4 x i32> %ev, %od`,
-  // (LLVM would add uzp1 and uzp2 of the products, not addp them)
-  aarch64: {
-    body: `%xl = shufflevector $T %x, $T undef, ${mask(4, 0)}
-%xh = shufflevector $T %x, $T undef, ${mask(4, 4)}
-%yl = shufflevector $T %y, $T undef, ${mask(4, 0)}
-%yh = shufflevector $T %y, $T undef, ${mask(4, 4)}
-%pl = call <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xl, <4 x i16> %yl)
-%ph = call <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xh, <4 x i16> %yh)
-%r = call <4 x i32> @llvm.aarch64.neon.addp.v4i32(<4 x i32> %pl, <4 x i32> %ph)`,
-    decls: [
-      "declare <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16>, <4 x i16>)",
-      ADDP,
-    ],
-  },
-};
-
-/**
- * `i64x2.mul`. NEON has no 64-bit lane multiply (LLVM moves both lanes to
- * general registers and back); as V8 does it: the cross products
+ * `i64x2.mul`. NEON has no 64-bit lane multiply, and LLVM moves both lanes
+ * to general registers and back; as V8 does it instead: the cross products
  * lo(x)·hi(y) + hi(x)·lo(y) in 32-bit lanes (rev64, mul, addp), shifted up
  * (shll), plus the full lo(x)·lo(y) (umlal).
  */
@@ -333,88 +288,120 @@ const I64X2_MUL: SimdHelper = {
   },
 };
 
-function perShape(
-  ops: Record<string, (s: Shape) => SimdHelper | undefined>,
-): Record<string, SimdHelper> {
-  const out: Record<string, SimdHelper> = {};
-  for (const s of INT_SHAPES) {
-    for (const [op, make] of Object.entries(ops)) {
-      const h = make(s);
-      if (h) out[`${s}.${op}`] = h;
-    }
-  }
-  return out;
-}
-
-/** Only on the shapes in `shapes`. */
-function only(
-  shapes: Shape[],
-  make: (s: Shape) => SimdHelper,
-): (s: Shape) => SimdHelper | undefined {
-  return (s) => shapes.includes(s) ? make(s) : undefined;
-}
-
-const SAT_LANES: Shape[] = ["i8x16", "i16x8"];
-const NOT_I64: Shape[] = ["i8x16", "i16x8", "i32x4"];
-
-/** The widening instructions, by the name of their result shape. */
-function widening(): Record<string, SimdHelper> {
-  const out: Record<string, SimdHelper> = {};
-  for (const s of ["i8x16", "i16x8", "i32x4"] as Shape[]) {
-    const w = wider(s);
-    for (const half of ["low", "high"] as const) {
-      for (const [sign, ext] of [["s", "sext"], ["u", "zext"]] as const) {
-        out[`${w}.extend_${half}_${s}_${sign}`] = extend(s, half, ext);
-        out[`${w}.extmul_${half}_${s}_${sign}`] = extmul(s, half, ext);
-      }
-    }
-    if (s !== "i32x4") {
-      out[`${w}.extadd_pairwise_${s}_s`] = extaddPairwise(s, "sext");
-      out[`${w}.extadd_pairwise_${s}_u`] = extaddPairwise(s, "zext");
-      out[`${narrower(w)}.narrow_${w}_s`] = narrow(w, true);
-      out[`${narrower(w)}.narrow_${w}_u`] = narrow(w, false);
-    }
-  }
-  return out;
-}
+const I8_I16: Shape[] = ["i8x16", "i16x8"];
+const I8_I32: Shape[] = ["i8x16", "i16x8", "i32x4"];
+const WIDE: Shape[] = ["i16x8", "i32x4", "i64x2"];
+const I16_I32: Shape[] = ["i16x8", "i32x4"];
 
 /** The integer instructions' helpers, by text name. */
 export const INTEGER_HELPERS: Record<string, SimdHelper> = {
-  ...perShape({
+  ...perShape(INT_SHAPES, {
+    add: (s) => binary(s, "%r = add $T %x, %y"),
+    sub: (s) => binary(s, "%r = sub $T %x, %y"),
+    neg: (s) => unary(s, "%r = sub $T zeroinitializer, %x"),
+    // is_int_min_poison = false: abs(INT_MIN) is INT_MIN, as Wasm says.
+    abs: (s) =>
+      unary(s, `%r = call $T @llvm.abs.${suffix(s)}($T %x, i1 false)`, [
+        `declare ${vec(s)} @llvm.abs.${suffix(s)}(${vec(s)}, i1)`,
+      ]),
+    shl: (s) => shift(s, "shl"),
+    shr_s: (s) => shift(s, "ashr"),
+    shr_u: (s) => shift(s, "lshr"),
     eq: (s) => compare(s, "icmp eq"),
     ne: (s) => compare(s, "icmp ne"),
     lt_s: (s) => compare(s, "icmp slt"),
     gt_s: (s) => compare(s, "icmp sgt"),
     le_s: (s) => compare(s, "icmp sle"),
     ge_s: (s) => compare(s, "icmp sge"),
-    lt_u: only(NOT_I64, (s) => compare(s, "icmp ult")),
-    gt_u: only(NOT_I64, (s) => compare(s, "icmp ugt")),
-    le_u: only(NOT_I64, (s) => compare(s, "icmp ule")),
-    ge_u: only(NOT_I64, (s) => compare(s, "icmp uge")),
-    abs: abs,
-    neg: (s) => unary(s, "%r = sub $T zeroinitializer, %x"),
-    popcnt: only(["i8x16"], (s) => {
-      const t = vec(s), f = `@llvm.ctpop.${suffix(s)}`;
-      return unary(s, `%r = call $T ${f}($T %x)`, [`declare ${t} ${f}(${t})`]);
-    }),
-    add: (s) => binary(s, "%r = add $T %x, %y"),
-    sub: (s) => binary(s, "%r = sub $T %x, %y"),
-    mul: only(["i16x8", "i32x4"], (s) => binary(s, "%r = mul $T %x, %y")),
-    add_sat_s: only(SAT_LANES, (s) => intrinsic2(s, "sadd.sat")),
-    add_sat_u: only(SAT_LANES, (s) => intrinsic2(s, "uadd.sat")),
-    sub_sat_s: only(SAT_LANES, (s) => intrinsic2(s, "ssub.sat")),
-    sub_sat_u: only(SAT_LANES, (s) => intrinsic2(s, "usub.sat")),
-    min_s: only(NOT_I64, (s) => intrinsic2(s, "smin")),
-    min_u: only(NOT_I64, (s) => intrinsic2(s, "umin")),
-    max_s: only(NOT_I64, (s) => intrinsic2(s, "smax")),
-    max_u: only(NOT_I64, (s) => intrinsic2(s, "umax")),
-    avgr_u: only(SAT_LANES, avgrU),
-    shl: (s) => shift(s, "shl"),
-    shr_s: (s) => shift(s, "ashr"),
-    shr_u: (s) => shift(s, "lshr"),
   }),
-  "i16x8.q15mulr_sat_s": Q15MULR,
-  "i32x4.dot_i16x8_s": DOT,
+  ...perShape(I8_I32, {
+    lt_u: (s) => compare(s, "icmp ult"),
+    gt_u: (s) => compare(s, "icmp ugt"),
+    le_u: (s) => compare(s, "icmp ule"),
+    ge_u: (s) => compare(s, "icmp uge"),
+    min_s: (s) => intrinsic2(s, "smin"),
+    min_u: (s) => intrinsic2(s, "umin"),
+    max_s: (s) => intrinsic2(s, "smax"),
+    max_u: (s) => intrinsic2(s, "umax"),
+  }),
+  ...perShape(I8_I16, {
+    add_sat_s: (s) => intrinsic2(s, "sadd.sat"),
+    add_sat_u: (s) => intrinsic2(s, "uadd.sat"),
+    sub_sat_s: (s) => intrinsic2(s, "ssub.sat"),
+    sub_sat_u: (s) => intrinsic2(s, "usub.sat"),
+    avgr_u: avgr,
+  }),
+  ...perShape(I16_I32, {
+    mul: (s) => binary(s, "%r = mul $T %x, %y"),
+  }),
   "i64x2.mul": I64X2_MUL,
-  ...widening(),
+  "i8x16.popcnt": unary("i8x16", "%r = call $T @llvm.ctpop.v16i8($T %x)", [
+    "declare <16 x i8> @llvm.ctpop.v16i8(<16 x i8>)",
+  ]),
+  "i8x16.narrow_i16x8_s": narrow("i8x16", true),
+  "i8x16.narrow_i16x8_u": narrow("i8x16", false),
+  "i16x8.narrow_i32x4_s": narrow("i16x8", true),
+  "i16x8.narrow_i32x4_u": narrow("i16x8", false),
+  // (x*y + 0x4000) >> 15, saturated: only -32768 * -32768 overflows. x86's
+  // pmulhrsw computes the rest and gives 0x8000 there, which is flipped to
+  // 0x7fff; NEON's sqrdmulh is exactly the Wasm operation.
+  "i16x8.q15mulr_sat_s": {
+    params: ["i16x8", "i16x8"],
+    result: "i16x8",
+    body: `%m = call $T @llvm.x86.ssse3.pmul.hr.sw.128($T %x, $T %y)
+%o = icmp eq $T %m, ${splat(8, "i16", -32768)}
+%f = sext $B %o to $T
+%r = xor $T %m, %f`,
+    decls: [
+      "declare <8 x i16> @llvm.x86.ssse3.pmul.hr.sw.128(<8 x i16>, <8 x i16>)",
+    ],
+    aarch64: {
+      body: `%r = call $T @llvm.aarch64.neon.sqrdmulh.v8i16($T %x, $T %y)`,
+      decls: [
+        "declare <8 x i16> @llvm.aarch64.neon.sqrdmulh.v8i16(<8 x i16>, <8 x i16>)",
+      ],
+    },
+  },
+  // Pairs of products of signed i16 lanes, added: x86's pmaddwd.
+  "i32x4.dot_i16x8_s": {
+    params: ["i16x8", "i16x8"],
+    result: "i32x4",
+    shape: "i32x4",
+    body: `%r = call $T @llvm.x86.sse2.pmadd.wd(<8 x i16> %x, <8 x i16> %y)`,
+    decls: ["declare <4 x i32> @llvm.x86.sse2.pmadd.wd(<8 x i16>, <8 x i16>)"],
+    // smull of each half and addp (from the portable form, LLVM adds uzp1
+    // and uzp2 of the products).
+    aarch64: {
+      body: `%xl = shufflevector <8 x i16> %x, <8 x i16> undef, ${mask(4, 0)}
+%xh = shufflevector <8 x i16> %x, <8 x i16> undef, ${mask(4, 4)}
+%yl = shufflevector <8 x i16> %y, <8 x i16> undef, ${mask(4, 0)}
+%yh = shufflevector <8 x i16> %y, <8 x i16> undef, ${mask(4, 4)}
+%pl = call $T @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xl, <4 x i16> %yl)
+%ph = call $T @llvm.aarch64.neon.smull.v4i32(<4 x i16> %xh, <4 x i16> %yh)
+%r = call $T @llvm.aarch64.neon.addp.v4i32($T %pl, $T %ph)`,
+      decls: [
+        "declare <4 x i32> @llvm.aarch64.neon.smull.v4i32(<4 x i16>, <4 x i16>)",
+        ADDP,
+      ],
+    },
+  },
+  ...Object.fromEntries(
+    WIDE.flatMap((s) => {
+      const from = NARROWER[s]!;
+      return [
+        [`${s}.extend_low_${from}_s`, extend(s, false, "sext")],
+        [`${s}.extend_high_${from}_s`, extend(s, true, "sext")],
+        [`${s}.extend_low_${from}_u`, extend(s, false, "zext")],
+        [`${s}.extend_high_${from}_u`, extend(s, true, "zext")],
+        [`${s}.extmul_low_${from}_s`, extmul(s, false, "sext")],
+        [`${s}.extmul_high_${from}_s`, extmul(s, true, "sext")],
+        [`${s}.extmul_low_${from}_u`, extmul(s, false, "zext")],
+        [`${s}.extmul_high_${from}_u`, extmul(s, true, "zext")],
+      ];
+    }),
+  ),
+  "i16x8.extadd_pairwise_i8x16_s": extaddPairwise("i16x8", "sext"),
+  "i16x8.extadd_pairwise_i8x16_u": extaddPairwise("i16x8", "zext"),
+  "i32x4.extadd_pairwise_i16x8_s": extaddPairwise("i32x4", "sext"),
+  "i32x4.extadd_pairwise_i16x8_u": extaddPairwise("i32x4", "zext"),
 };

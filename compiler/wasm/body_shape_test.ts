@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { decodeModule } from "../decode/decoder.ts";
-import { loopsWithoutPoll } from "./loop_polls.ts";
+import { shortCountedLoops } from "./body_shape.ts";
 
 /** The `loop`s of function 0 of `funcs` (WAT), in order: polled or not. */
 function polled(funcs: string): boolean[] {
@@ -16,7 +16,7 @@ function polled(funcs: string): boolean[] {
     assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
     const body = decodeModule(Deno.readFileSync(`${dir}/m.wasm`)).codes[1]
       .body;
-    const skip = loopsWithoutPoll(body);
+    const skip = shortCountedLoops(body);
     return body.flatMap((ins, k) => ins.op === 0x03 ? [!skip.has(k)] : []);
   } finally {
     Deno.removeSync(dir, { recursive: true });

@@ -1,26 +1,22 @@
 /**
- * Which `loop` headers may go without a checkpoint poll (see the "Cost"
- * section of docs/snapshot.md).
+ * Shapes of a function body that code generation and checkpoint/restore
+ * both decide on: whether it makes calls, and its short counted loops.
  *
- * A poll at a loop header is a volatile load and a second loop exit, which
- * stops LLVM's vectorizer and other loop optimizations. A poll exists to
- * bound the time until a requested checkpoint is honoured, so it can be left
- * out of a loop whose every run is short anyway and that holds no other
- * point: an innermost loop that calls nothing (no calls, no nested loops, no
- * memory.grow or bulk memory/table operation) and is _obviously counted_: it
- * steps a local by a loop-invariant amount (a constant or a local the loop
- * does not write) on every iteration, and leaves (or continues) on a test of
- * that local against such an invariant. A request is then honoured at the enclosing loop's header or the
- * next function entry, after at most one run of the inner loop. A loop
- * without a back edge (a `loop` used as a block) never needs its poll.
- *
- * The loop point itself stays in the point table and stays resumable: its
- * resume path enters the header from outside like any other.
+ * A _short counted loop_ is an innermost loop that calls nothing (no calls,
+ * no nested loops, no memory.grow or bulk memory/table operation) and is
+ * _obviously counted_: it steps a local by a loop-invariant amount (a
+ * constant or a local the loop does not write) on every iteration, and
+ * leaves (or continues) on a test of that local against such an invariant.
+ * A loop without a back edge (a `loop` used as a block) counts too. Every
+ * run of one is short, so its header needs no checkpoint poll
+ * (compiler/instrument/poll_policy.ts; the "Cost" section of
+ * docs/snapshot.md); it is also the shape LLVM vectorizes
+ * (compiler/codegen/load_keeping.ts).
  *
  * @module
  */
-import type { Instr } from "../wasm/types.ts";
-import { Op } from "../wasm/instructions.ts";
+import type { Instr } from "./types.ts";
+import { Op } from "./instructions.ts";
 
 /** Calls and memory.grow: anything that can take unbounded time. */
 const CALL_LIKE = new Set<number>([Op.Call, Op.CallIndirect, Op.MemoryGrow]);
@@ -70,11 +66,16 @@ const BULK = new Set<number>([
 ]);
 const isBulk = (op: number) => BULK.has(op);
 
+/** Whether a body calls anything (then it counts call depth). */
+export function makesCalls(body: readonly Instr[]): boolean {
+  return body.some((ins) => ins.op === Op.Call || ins.op === Op.CallIndirect);
+}
+
 /**
- * The indices in `body` (a function body, ending with its `end`) of the
- * `loop` instructions whose header needs no checkpoint poll.
+ * The indices in `body` (a function body, ending with its `end`) of its
+ * short counted `loop` instructions (see the module comment).
  */
-export function loopsWithoutPoll(body: readonly Instr[]): Set<number> {
+export function shortCountedLoops(body: readonly Instr[]): Set<number> {
   const out = new Set<number>();
   const open: number[] = [];
   for (let k = 0; k < body.length; k++) {
@@ -83,15 +84,15 @@ export function loopsWithoutPoll(body: readonly Instr[]): Set<number> {
     else if (op === Op.End) {
       const start = open.pop();
       if (start !== undefined && body[start].op === Op.Loop) {
-        if (pollNotNeeded(body, start, k)) out.add(start);
+        if (isShortCounted(body, start, k)) out.add(start);
       }
     }
   }
   return out;
 }
 
-/** Whether the loop at `start` (its `end` at `end`) can go without a poll. */
-function pollNotNeeded(
+/** Whether the loop at `start` (its `end` at `end`) is short and counted. */
+function isShortCounted(
   body: readonly Instr[],
   start: number,
   end: number,
