@@ -11,6 +11,9 @@
  * containing TEXT), `--json FILE`, `--cr`: also build with `--no-cr` and
  * compare: then the Godwit columns are the `--no-cr` build, and the C/R
  * build (the default one) gets its own column and its ratio to `--no-cr`.
+ * `--simd`: the SIMD benchmarks instead (scripts/bench_simd.ts: native
+ * `-O3 -march=x86-64-v2`, the `-msimd128` and scalar builds under Godwit
+ * and under V8, in one table); `--callgrind` adds their instruction counts.
  *
  * @module
  */
@@ -22,10 +25,12 @@ import {
   buildNative,
   compileCached,
   cSourcePath,
+  type Manifest,
   readManifest,
   runProgram,
   wasmPath,
 } from "./bench_lib.ts";
+import { runSimdBenchmark, simdMarkdownTable } from "./bench_simd.ts";
 
 /** Result of one benchmark. */
 export interface BenchResult {
@@ -157,7 +162,7 @@ async function runBenchmark(
 }
 
 const USAGE =
-  `usage: deno task bench [--reps N] [--filter TEXT] [--json FILE] [--cr]
+  `usage: deno task bench [--reps N] [--filter TEXT] [--json FILE] [--cr] [--simd [--callgrind]]
 
 Runs each benchmark natively (clang-14 -O2) and compiled by Godwit (-O2),
 alternately, N times (default 5), and prints median times as markdown.
@@ -166,6 +171,9 @@ alternately, N times (default 5), and prints median times as markdown.
   --json FILE    also write the results as JSON
   --cr           also build with --no-cr: compare native, --no-cr and the
                  checkpoint/restore build (C/R / no-cr ratio, geometric mean)
+  --simd         the SIMD benchmarks instead: native -O3 -march=x86-64-v2,
+                 Godwit and V8 running the -msimd128 and the scalar .wasm
+  --callgrind    with --simd: also count instructions (valgrind callgrind)
 `;
 
 /** The benchmark CLI; returns the exit code. */
@@ -179,6 +187,8 @@ export async function main(argv: string[]): Promise<number> {
         filter: { type: "string" },
         json: { type: "string" },
         cr: { type: "boolean", default: false },
+        simd: { type: "boolean", default: false },
+        callgrind: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -196,6 +206,9 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const manifest = await readManifest();
+  if (values.simd) {
+    return await simdMain(manifest.simdBenchmarks, reps, values);
+  }
   const benchmarks = manifest.benchmarks.filter((b) =>
     !values.filter || b.program.includes(values.filter)
   );
@@ -272,6 +285,47 @@ export async function main(argv: string[]): Promise<number> {
           null,
           2,
         ) + "\n",
+      );
+    }
+    return 0;
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+}
+
+/** `--simd`: the SIMD table (and counts with `--callgrind`). */
+async function simdMain(
+  all: Manifest["simdBenchmarks"],
+  reps: number,
+  values: { filter?: string; json?: string; callgrind: boolean },
+): Promise<number> {
+  const benchmarks = all.filter((b) =>
+    !values.filter || b.program.includes(values.filter)
+  );
+  if (benchmarks.length === 0) {
+    console.error(`bench: no SIMD benchmark matches '${values.filter}'`);
+    return 2;
+  }
+  const work = await Deno.makeTempDir({ prefix: "godwit-bench-simd-" });
+  try {
+    const results = [];
+    for (const bench of benchmarks) {
+      console.error(
+        `running ${bench.program} ${bench.args.join(" ")} (${reps}x each)...`,
+      );
+      results.push(
+        await runSimdBenchmark(bench, reps, work, values.callgrind),
+      );
+    }
+    console.log(simdMarkdownTable(results));
+    console.log(`\nMedians of ${reps} alternating runs each.`);
+    if (values.json) {
+      await Deno.writeTextFile(
+        values.json,
+        JSON.stringify({ reps, simd: results }, null, 2) + "\n",
       );
     }
     return 0;

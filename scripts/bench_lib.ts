@@ -52,6 +52,11 @@ export interface Manifest {
   optLevelCases: string[];
   /** Benchmark programs with their sizes. */
   benchmarks: Benchmark[];
+  /**
+   * SIMD benchmarks (`deno task bench --simd`): `program` is built with
+   * `-msimd128`, `scalar` is the same source without it.
+   */
+  simdBenchmarks: (Benchmark & { scalar: string })[];
 }
 
 /** Reads `testdata/cases.json`. */
@@ -214,13 +219,14 @@ export async function compileCached(
   return { path, compileSeconds };
 }
 
-/** Builds a C program natively with `clang-14 -O2` into `output`. */
+/** Builds a C program natively with `clang-14 -O2` (or `flags`) into `output`. */
 export async function buildNative(
   source: string,
   output: string,
+  flags: string[] = ["-O2"],
 ): Promise<void> {
   const result = await new Deno.Command("clang-14", {
-    args: ["-O2", "-w", "-o", output, source, "-lm"],
+    args: [...flags, "-w", "-o", output, source, "-lm"],
     stdout: "piped",
     stderr: "piped",
   }).output();

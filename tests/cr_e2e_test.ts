@@ -10,7 +10,9 @@
  * checkpointed within 100 ms whose restored sleep waits only for what was
  * left, stdin read from a file (`< data`) resumed midway, and chains (a
  * restored program checkpointed again, as the old in-process torture test's
- * repeated checkpoints did).
+ * repeated checkpoints did), and simd_ops's snapshots holding v128 values in
+ * locals and on an operand stack (read independently and by `godwit
+ * inspect`).
  *
  * Run: `deno test -A tests/cr_e2e_test.ts` (GODWIT_TEST_CACHE chooses the
  * compile cache; `--filter NAME` runs one case).
@@ -41,6 +43,15 @@ const EXIT_CHECKPOINTED = 85;
 
 /** Checkpoint positions tried for every case (points reached so far). */
 const POSITIONS = [1, 2, 3, 7, 25, 100, 400, 2000, 10000, 100000];
+
+/**
+ * Where simd_ops is checkpointed to find v128 values live: early, in the
+ * middle and near the end of its run (300 rounds reach about 7,870 points).
+ * At 23 and 41 its `spin` runs while main's operand stack holds a v128.
+ */
+const SIMD_POSITIONS = [12, 23, 41, 401, 3001, 7850];
+/** Positions of SIMD_POSITIONS known to have a v128 on an operand stack. */
+const SIMD_STACK_POSITIONS = [23, 41];
 
 type Outcome = StdinRun;
 
@@ -279,8 +290,14 @@ Deno.test({
   ...sanitizers,
   fn: async () => {
     let chains = 0;
-    // Programs with recursion, loops, indirect calls and multi-value.
-    const chained = ["fib", "sha256", "binarytrees", "wat_call_indirect"];
+    // Programs with recursion, loops, indirect calls, multi-value and v128.
+    const chained = [
+      "fib",
+      "sha256",
+      "binarytrees",
+      "wat_call_indirect",
+      "simd_ops",
+    ];
     for (const testCase of cases.filter((c) => chained.includes(c.name))) {
       const { path: exe } = await compileCached(wasmPath(testCase.program), 2);
       const expected = await readExpected(testCase.name);
@@ -320,5 +337,101 @@ Deno.test({
       }
     }
     assert.ok(chains >= 4, `only ${chains} runs were checkpointed twice`);
+  },
+});
+
+/** A snapshot's JSON metadata (docs/snapshot.md), read independently of Godwit. */
+async function snapshotMeta(path: string): Promise<{
+  frames: {
+    locals: { type: string; value: unknown }[];
+    stack: { type: string; value: unknown }[];
+  }[];
+}> {
+  const bytes = await Deno.readFile(path);
+  const jsonLength = Number(
+    new DataView(bytes.buffer).getBigUint64(16, true),
+  );
+  return JSON.parse(
+    new TextDecoder().decode(bytes.subarray(32, 32 + jsonLength)),
+  );
+}
+
+// simd_ops keeps its v128 inputs and accumulators in locals across every
+// call and loop iteration: snapshots taken at points spread over its run
+// hold them (16 bytes each), `godwit inspect` shows them, and restores
+// finish with the output V8 gave.
+Deno.test({
+  name: "checkpoint/restore: v128 values live at the checkpoint (simd_ops)",
+  ...sanitizers,
+  fn: async () => {
+    const testCase = cases.find((c) => c.name === "simd_ops")!;
+    const { path: exe } = await compileCached(wasmPath(testCase.program), 2);
+    const expected = await readExpected(testCase.name);
+    const dir = await Deno.makeTempDir({ prefix: "godwit-cr-simd-" });
+    try {
+      let inspected = false;
+      for (const n of SIMD_POSITIONS) {
+        const snap = `${dir}/${n}.snapshot`;
+        const first = await runExe(exe, [
+          "--snapshot",
+          snap,
+          "--checkpoint-after",
+          String(n),
+          ...godwitArgs(testCase, dir),
+        ], dir);
+        const what = `simd_ops checkpointed after ${n} points`;
+        assert.equal(first.code, EXIT_CHECKPOINTED, `${what}: ${first.stderr}`);
+        const frames = (await snapshotMeta(snap)).frames;
+        const values = frames.flatMap((f) => [...f.locals, ...f.stack])
+          .filter((v) => v.type === "v128").map((v) => v.value as string);
+        const onStack = frames.flatMap((f) => f.stack)
+          .filter((v) => v.type === "v128").length;
+        if (SIMD_STACK_POSITIONS.includes(n)) {
+          assert.ok(onStack > 0, `${what}: no v128 on an operand stack`);
+        }
+        assert.ok(values.length >= 4, `${what}: ${values.length} v128 values`);
+        for (const v of values) assert.match(v, /^[0-9a-f]{32}$/, what);
+        assert.ok(
+          values.some((v) => /[^0]/.test(v)),
+          `${what}: every v128 is zero`,
+        );
+        if (!inspected) {
+          // Once: `godwit inspect` reads the snapshot and shows the v128s.
+          const inspect = await new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "-A",
+              new URL("../mod.ts", import.meta.url).pathname,
+              "inspect",
+              snap,
+              "--module",
+              wasmPath(testCase.program),
+            ],
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const text = new TextDecoder().decode(inspect.stdout);
+          assert.equal(
+            inspect.code,
+            0,
+            new TextDecoder().decode(inspect.stderr),
+          );
+          assert.ok(
+            text.includes(`v128 ${values[0]}`),
+            `inspect shows v128 ${values[0]}`,
+          );
+          inspected = true;
+        }
+        const second = await runExe(exe, ["--restore", snap, "--"], dir);
+        assert.equal(first.stdout + second.stdout, expected.stdout, what);
+        assert.equal(
+          second.code,
+          expected.exitCode,
+          `${what}: ${second.stderr}`,
+        );
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   },
 });

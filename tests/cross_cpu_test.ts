@@ -10,6 +10,8 @@
  * cross-CPU divergence even when the final output happens to agree. A chain
  * x86-64 -> aarch64 -> x86-64 checks that a restored program can be
  * checkpointed again (`--checkpoint-after` counts points from the restore).
+ * simd_ops and vec_kernels carry v128 values in their frames: the snapshot
+ * comparison checks those 16 bytes each agree between the CPUs.
  *
  * qemu-aarch64 and the aarch64 cross toolchain are required (installed by
  * scripts/setup.sh): without them every test fails with a clear message.
@@ -72,6 +74,8 @@ const PLAN: {
   { name: "hashtable" }, // heap, growing memory
   { name: "fileio", hostDataInMemory: true }, // files in a preopened directory
   { name: "textfilter" }, // stdin
+  { name: "simd_ops" }, // v128 locals and operands, every SIMD group
+  { name: "vec_kernels" }, // auto-vectorized loops (-O3 -msimd128)
 ];
 
 type Cpu = "x86_64" | "aarch64";

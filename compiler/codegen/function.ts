@@ -40,6 +40,7 @@ import type {
   ControlFrame,
   FunctionTranslator,
   ModuleContext,
+  ScalarTypes,
   StackValue,
 } from "./translator.ts";
 import { Op } from "../wasm/instructions.ts";
@@ -52,17 +53,7 @@ import { Op } from "../wasm/instructions.ts";
 export class FunctionTranslation
   implements FunctionTranslator, TranslatorAccess {
   readonly b: llvm.IRBuilder;
-  /**
-   * The LLVM types translate_operator uses, made once per function: each
-   * llvm-bindings call wraps a new JS object, which is costly per instruction.
-   */
-  readonly types: {
-    i32: llvm.IntegerType;
-    i64: llvm.IntegerType;
-    f32: llvm.Type;
-    f64: llvm.Type;
-    ptr: llvm.PointerType;
-  };
+  readonly types: ScalarTypes;
   readonly ctx: llvm.LLVMContext;
   readonly fn: llvm.Function;
   readonly inst: llvm.Value;

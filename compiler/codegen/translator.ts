@@ -76,17 +76,23 @@ export type CallTarget =
   | { kind: "import"; index: number }
   | { kind: "indirect"; funcref: llvm.Value };
 
+/**
+ * The LLVM types of the scalar value types, made once per function: each
+ * llvm-bindings call wraps a new JS object, which is costly per instruction.
+ */
+export interface ScalarTypes {
+  i32: llvm.IntegerType;
+  i64: llvm.IntegerType;
+  f32: llvm.Type;
+  f64: llvm.Type;
+  ptr: llvm.PointerType;
+}
+
 /** The translation state of one function, as instruction lowering uses it. */
 export interface FunctionTranslator {
   readonly b: llvm.IRBuilder;
   /** The LLVM types of the value types, made once per function. */
-  readonly types: {
-    i32: llvm.IntegerType;
-    i64: llvm.IntegerType;
-    f32: llvm.Type;
-    f64: llvm.Type;
-    ptr: llvm.PointerType;
-  };
+  readonly types: ScalarTypes;
   readonly ctx: llvm.LLVMContext;
   readonly mc: ModuleContext;
   /** Function index (imports counted). */

@@ -13,6 +13,7 @@
 import {
   binary,
   compare,
+  intrinsicSuffix,
   type Shape,
   SHAPES,
   type SimdHelper,
@@ -25,14 +26,6 @@ const FLOAT_SHAPES: Shape[] = ["f32x4", "f64x2"];
 /** The integer shape of the same lane width. */
 function intShape(s: Shape): Shape {
   return s === "f32x4" ? "i32x4" : "i64x2";
-}
-
-/** The `llvm.*` intrinsic suffix of a shape: `v4f32`. */
-function intrinsicSuffix(s: Shape): string {
-  const { lanes, elem } = SHAPES[s];
-  return `v${lanes}${
-    elem === "float" ? "f32" : elem === "double" ? "f64" : elem
-  }`;
 }
 
 /** The vector constant with `value` (IR text) in every lane of `s`. */

@@ -38,6 +38,14 @@ export const SHAPES: Record<Shape, { lanes: number; elem: string }> = {
 /** The canonical IR type of a v128 outside helpers. */
 export const V128_IR = "<2 x i64>";
 
+/** The `llvm.*` intrinsic suffix of a shape: `v4i32`, `v4f32`. */
+export function intrinsicSuffix(s: Shape): string {
+  const { lanes, elem } = SHAPES[s];
+  return `v${lanes}${
+    elem === "float" ? "f32" : elem === "double" ? "f64" : elem
+  }`;
+}
+
 /** The IR vector type of a shape: `<4 x i32>`. */
 export function vec(s: Shape): string {
   return `<${SHAPES[s].lanes} x ${SHAPES[s].elem}>`;

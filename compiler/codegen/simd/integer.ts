@@ -19,6 +19,7 @@
 import {
   binary,
   compare,
+  intrinsicSuffix,
   type Shape,
   SHAPES,
   type SimdHelper,
@@ -27,11 +28,6 @@ import {
 } from "./helper.ts";
 
 const INT_SHAPES: Shape[] = ["i8x16", "i16x8", "i32x4", "i64x2"];
-
-/** The `llvm.*` intrinsic suffix of a shape: `v4i32`. */
-function suffix(s: Shape): string {
-  return `v${SHAPES[s].lanes}${SHAPES[s].elem}`;
-}
 
 /** The shape with lanes of half the width and twice the count (i32x4 -> i16x8). */
 const NARROWER: Partial<Record<Shape, Shape>> = {
@@ -60,7 +56,7 @@ function splat(n: number, t: string, value: string | number): string {
 /** A call of the two-operand intrinsic `llvm.<name>` on `s`. */
 function intrinsic2(s: Shape, name: string): SimdHelper {
   const t = vec(s);
-  const f = `llvm.${name}.${suffix(s)}`;
+  const f = `llvm.${name}.${intrinsicSuffix(s)}`;
   return binary(s, `%r = call $T @${f}($T %x, $T %y)`, [
     `declare ${t} @${f}(${t}, ${t})`,
   ]);
@@ -136,8 +132,8 @@ function extaddPairwise(s: Shape, ext: "sext" | "zext"): SimdHelper {
   const ones = splat(2 * n, SHAPES[from].elem, 1);
   const f = vec(from);
   const neon = `llvm.aarch64.neon.${ext === "sext" ? "s" : "u"}addlp.${
-    suffix(s)
-  }.${suffix(from)}`;
+    intrinsicSuffix(s)
+  }.${intrinsicSuffix(from)}`;
   const x86 = from === "i8x16"
     ? {
       // pmaddubsw: unsigned lanes of its first operand, signed of its second.
@@ -182,7 +178,7 @@ function extaddPairwise(s: Shape, ext: "sext" | "zext"): SimdHelper {
 function avgr(s: Shape): SimdHelper {
   const n = SHAPES[s].lanes;
   const wide = `<${n} x i${2 * bits(s)}>`;
-  const neon = `llvm.aarch64.neon.urhadd.${suffix(s)}`;
+  const neon = `llvm.aarch64.neon.urhadd.${intrinsicSuffix(s)}`;
   const h = binary(
     s,
     `%wx = zext $T %x to ${wide}
@@ -301,9 +297,13 @@ export const INTEGER_HELPERS: Record<string, SimdHelper> = {
     neg: (s) => unary(s, "%r = sub $T zeroinitializer, %x"),
     // is_int_min_poison = false: abs(INT_MIN) is INT_MIN, as Wasm says.
     abs: (s) =>
-      unary(s, `%r = call $T @llvm.abs.${suffix(s)}($T %x, i1 false)`, [
-        `declare ${vec(s)} @llvm.abs.${suffix(s)}(${vec(s)}, i1)`,
-      ]),
+      unary(
+        s,
+        `%r = call $T @llvm.abs.${intrinsicSuffix(s)}($T %x, i1 false)`,
+        [
+          `declare ${vec(s)} @llvm.abs.${intrinsicSuffix(s)}(${vec(s)}, i1)`,
+        ],
+      ),
     shl: (s) => shift(s, "shl"),
     shr_s: (s) => shift(s, "ashr"),
     shr_u: (s) => shift(s, "lshr"),

@@ -86,21 +86,32 @@ export const LANE_HELPERS: Record<string, SimdHelper> = {
   "i64x2.replace_lane": replace("i64x2"),
   "f32x4.replace_lane": replace("f32x4"),
   "f64x2.replace_lane": replace("f64x2"),
-  // Lane i of the result is x[y[i]], or 0 when y[i] >= 16. Written with
-  // variable-index extracts; TODO(perf): pshufb/tbl.
+  // Lane i of the result is x[y[i]], or 0 when y[i] >= 16. On x86, a
+  // vector of extracts at indices y & 15, each lane i indexed by lane i of
+  // one vector, is the build_vector pattern llc selects to one pshufb
+  // (SSSE3, in x86-64-v2); the out-of-range lanes are a vector select.
+  // NEON's tbl is exactly Wasm's swizzle.
   "i8x16.swizzle": {
     params: ["i8x16", "i8x16"],
     result: "i8x16",
-    body: Array.from({ length: 16 }, (_, i) => {
-      const prev = i === 0 ? "zeroinitializer" : `%r${i - 1}`;
-      const out = i === 15 ? "%r" : `%r${i}`;
-      return `%i${i} = extractelement $T %y, i32 ${i}
-%in${i} = icmp ult i8 %i${i}, 16
-%m${i} = and i8 %i${i}, 15
-%e${i} = extractelement $T %x, i8 %m${i}
-%s${i} = select i1 %in${i}, i8 %e${i}, i8 0
-${out} = insertelement $T ${prev}, i8 %s${i}, i32 ${i}`;
-    }).join("\n"),
+    body: [
+      "%m = and $T %y, <" + Array(16).fill("i8 15").join(", ") + ">",
+      ...Array.from({ length: 16 }, (_, i) => {
+        const prev = i === 0 ? "undef" : `%p${i - 1}`;
+        return `%i${i} = extractelement $T %m, i32 ${i}
+%e${i} = extractelement $T %x, i8 %i${i}
+%p${i} = insertelement $T ${prev}, i8 %e${i}, i32 ${i}`;
+      }),
+      "%in = icmp ult $T %y, <" + Array(16).fill("i8 16").join(", ") + ">",
+      "%r = select $B %in, $T %p15, $T zeroinitializer",
+    ].join("\n"),
+    aarch64: {
+      body:
+        "%r = call <16 x i8> @llvm.aarch64.neon.tbl1.v16i8(<16 x i8> %x, <16 x i8> %y)",
+      decls: [
+        "declare <16 x i8> @llvm.aarch64.neon.tbl1.v16i8(<16 x i8>, <16 x i8>)",
+      ],
+    },
   },
 };
 
