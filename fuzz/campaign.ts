@@ -8,6 +8,8 @@
 
 import { ModuleCompiler } from "../spec/toolchain.ts";
 import { buildSpecDriver } from "../spec/driver_build.ts";
+import { QEMU_AARCH64 } from "../spec/suite.ts";
+import type { Target } from "../compiler/link/toolchain.ts";
 import { defaultCacheDir } from "../compiler/link/runtime_lib.ts";
 import { generateModule } from "./generate.ts";
 import { exposeState } from "./instrument.ts";
@@ -33,6 +35,8 @@ export interface RunOptions {
   jobs?: number;
   /** Extra spec_driver arguments (tests use --debug-corrupt-local). */
   driverArgs?: string[];
+  /** Godwit's target (default x86_64); aarch64 runs its driver under qemu. */
+  target?: Target;
 }
 
 /** What running modules needs, built once per campaign. */
@@ -56,11 +60,12 @@ export async function openContext(
 ): Promise<FuzzContext> {
   // Fuzzed modules are compiled once each: a private cache, removed afterwards.
   const cacheDir = await Deno.makeTempDir({ prefix: "godwit-fuzz-" });
+  const target = options.target ?? "x86_64";
   const compiler = new ModuleCompiler(
     cacheDir,
     options.optLevel ?? 2,
     options.jobs ?? 2,
-    "x86_64",
+    target,
     options.cr !== undefined,
   );
   // The logger and the reader never change: the shared cache keeps them
@@ -69,15 +74,23 @@ export async function openContext(
     defaultCacheDir(),
     options.optLevel ?? 2,
     options.jobs ?? 2,
-    "x86_64",
+    target,
     options.cr !== undefined,
   );
   const [logger, reader] = await Promise.all([loggerModule(), readerModule()]);
-  const [driverPath, loggerSo, readerSo] = await Promise.all([
-    buildSpecDriver(),
+  const [driverBuilt, loggerSo, readerSo] = await Promise.all([
+    buildSpecDriver(target),
     helpers.compile(logger),
     helpers.compile(reader),
   ]);
+  // An aarch64 driver runs under user-mode qemu (as the spec harness's).
+  const [driverPath, driverArgs] = target === "aarch64"
+    ? [QEMU_AARCH64[0], [
+      ...QEMU_AARCH64.slice(1),
+      driverBuilt,
+      ...options.driverArgs ?? [],
+    ]]
+    : [driverBuilt, options.driverArgs];
   return {
     compiler,
     driverPath,
@@ -88,7 +101,7 @@ export async function openContext(
     timeoutMs: options.timeoutMs ?? 10_000,
     cr: options.cr,
     cacheDir,
-    driverArgs: options.driverArgs,
+    driverArgs,
   };
 }
 

@@ -12,6 +12,11 @@ const BATCH_SEED = 20261202;
 const BATCH_COUNT = 30;
 const CR_SEED = 20261302;
 const CR_COUNT = 6;
+/** With --simd (fixed-width SIMD): a batch at -O2 and a few with --cr at -O0. */
+const SIMD_SEED = 20261402;
+const SIMD_COUNT = 24;
+const SIMD_CR_SEED = 20261502;
+const SIMD_CR_COUNT = 6;
 /** Generous: a loaded machine must not turn into a "timeout" mismatch (ttf modules do not hang). */
 const TIMEOUT_MS = 30_000;
 
@@ -39,18 +44,9 @@ function verdicts(
   }));
 }
 
-Deno.test(`fuzz batch: ${BATCH_COUNT} modules from seed ${BATCH_SEED} agree with V8`, async () => {
-  const r = await runCampaign(
-    {
-      seed: BATCH_SEED,
-      count: BATCH_COUNT,
-      jobs: 2,
-      triage: false,
-      timeoutMs: TIMEOUT_MS,
-    },
-    () => "",
-  );
-  const got = verdicts(r.modules).map(({ seed, verdict }) => {
+/** Every module matched, except KNOWN_FAILURES' seeds, which failed as stated. */
+function assertKnownVerdicts(modules: Parameters<typeof verdicts>[0]): void {
+  const got = verdicts(modules).map(({ seed, verdict }) => {
     const known = KNOWN_FAILURES[seed];
     if (!known) return { seed, verdict };
     return {
@@ -67,6 +63,20 @@ Deno.test(`fuzz batch: ${BATCH_COUNT} modules from seed ${BATCH_SEED} agree with
       : "match",
   }));
   assertEquals(got, want);
+}
+
+Deno.test(`fuzz batch: ${BATCH_COUNT} modules from seed ${BATCH_SEED} agree with V8`, async () => {
+  const r = await runCampaign(
+    {
+      seed: BATCH_SEED,
+      count: BATCH_COUNT,
+      jobs: 2,
+      triage: false,
+      timeoutMs: TIMEOUT_MS,
+    },
+    () => "",
+  );
+  assertKnownVerdicts(r.modules);
   // Not vacuous: the batch made and compared calls.
   const calls = r.modules.reduce(
     (n, m) => n + (m.comparison?.compared ?? 0),
@@ -111,4 +121,39 @@ Deno.test("fuzz --cr notices a broken restore (spec_driver --debug-corrupt-local
   );
   kinds.delete("match");
   assertEquals([...kinds], ["checkpoint/restore"]);
+});
+
+Deno.test(`fuzz batch --simd: ${SIMD_COUNT} modules from seed ${SIMD_SEED} agree with V8`, async () => {
+  const r = await runCampaign({
+    seed: SIMD_SEED,
+    count: SIMD_COUNT,
+    simd: true,
+    jobs: 2,
+    triage: false,
+    timeoutMs: TIMEOUT_MS,
+  }, () => "");
+  assertKnownVerdicts(r.modules);
+  const calls = r.modules.reduce(
+    (n, m) => n + (m.comparison?.compared ?? 0),
+    0,
+  );
+  assertEquals(calls > SIMD_COUNT, true, `only ${calls} calls compared`);
+});
+
+Deno.test(`fuzz batch --simd with checkpoint injection: ${SIMD_CR_COUNT} modules from seed ${SIMD_CR_SEED}`, async () => {
+  const r = await runCampaign({
+    seed: SIMD_CR_SEED,
+    count: SIMD_CR_COUNT,
+    simd: true,
+    jobs: 2,
+    optLevel: 0,
+    cr: { maxPoints: 8, budgetMs: 2000 },
+    timeoutMs: TIMEOUT_MS,
+  }, () => "");
+  assertKnownVerdicts(r.modules);
+  const checked = r.modules.reduce(
+    (n, m) => n + (m.comparison?.crChecked ?? 0),
+    0,
+  );
+  assertEquals(checked > SIMD_CR_COUNT, true, `only ${checked} points checked`);
 });

@@ -6,6 +6,10 @@
  * funcref under externref, so with reference types every module it emits is
  * invalid (checked with wabt's wasm-validate on 40 of them).
  *
+ * binaryen 108's `--denan` leaves v128 values alone, so SIMD modules are made
+ * without it and denanned by npm binaryen 132's pass instead, which also
+ * covers v128 (see {@link denanAll}).
+ *
  * @module
  */
 
@@ -34,7 +38,10 @@ export const DEBIAN_WASM_OPT = "/usr/bin/wasm-opt";
 export interface GenerateOptions {
   /** Also generate fixed-width SIMD (v128) code. */
   simd?: boolean;
-  /** Instrument floats so no NaN appears (wasm-opt --denan; default true). */
+  /**
+   * Instrument floats so no NaN appears (default true): wasm-opt --denan, or
+   * with `simd`, {@link denanAll}.
+   */
   denan?: boolean;
   /** The wasm-opt executable (default {@link DEBIAN_WASM_OPT}). */
   wasmOpt?: string;
@@ -82,8 +89,9 @@ export async function generateModule(
     const output = `${dir}/out.wasm`;
     await Deno.writeFile(input, fuzzInput(seed));
     const args = [input, "-ttf", ...TTF_FEATURES, "-o", output];
+    const denan = options.denan ?? true;
     if (options.simd) args.push(TTF_SIMD);
-    if (options.denan ?? true) args.push("--denan");
+    if (denan && !options.simd) args.push("--denan");
     const r = await new Deno.Command(options.wasmOpt ?? DEBIAN_WASM_OPT, {
       args,
       stdout: "null",
@@ -93,8 +101,41 @@ export async function generateModule(
       const err = new TextDecoder().decode(r.stderr).trim().split("\n").pop();
       throw new Error(`wasm-opt -ttf failed for seed ${seed}: ${err}`);
     }
-    return await Deno.readFile(output);
+    const bytes = await Deno.readFile(output);
+    return denan && options.simd ? await denanAll(bytes) : bytes;
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * binaryen 132's `denan` pass over a module of {@link TTF_FEATURES} plus
+ * SIMD: every f32, f64 and v128 value an instruction produces (and every
+ * such parameter on entry) that is or holds a NaN becomes 0. For a v128 the
+ * check is per f32 lane, and one NaN lane zeroes the whole vector: an f64
+ * NaN's high half is an f32 NaN too, so f64x2 lanes are covered, at the cost
+ * of also zeroing the few integer vectors whose bits look like one. The
+ * spec leaves an arithmetic NaN's sign and payload open, and the logger
+ * cannot canonicalize v128 lanes without knowing their shape, so without
+ * this a correct engine could mismatch. binaryen 108's `--denan` (Debian's,
+ * which generates the modules) passes v128 values through untouched.
+ */
+export async function denanAll(bytes: Uint8Array): Promise<Uint8Array> {
+  // Loaded on first use: only SIMD campaigns need it.
+  const binaryen = (await import("binaryen")).default;
+  const m = binaryen.readBinary(bytes);
+  try {
+    const f = binaryen.Features;
+    m.setFeatures(
+      f.SignExt | f.MutableGlobals | f.NontrappingFPToInt | f.BulkMemory |
+        f.BulkMemoryOpt | f.Multivalue | f.SIMD128,
+    );
+    m.runPasses(["denan"]);
+    if (!m.validate()) {
+      throw new Error("binaryen's denan made an invalid module");
+    }
+    return m.emitBinary();
+  } finally {
+    m.dispose();
   }
 }

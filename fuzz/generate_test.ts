@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { fuzzInput, generateModule } from "./generate.ts";
-import { checkModule } from "../spec/toolchain.ts";
+import { denanAll, fuzzInput, generateModule } from "./generate.ts";
+import { checkModule, watToWasm } from "../spec/toolchain.ts";
 
 Deno.test("fuzzInput: a seed always gives the same bytes, seeds differ", () => {
   assertEquals(fuzzInput(7), fuzzInput(7));
@@ -29,4 +29,42 @@ Deno.test("generateModule: Debian's binaryen 108 even under deno task (npm binar
       assertEquals([i.module, /^log-/.test(i.name)], ["fuzzing-support", true]);
     }
   }
+});
+
+Deno.test("denanAll: an f32x4 or f64x2 NaN becomes 0 (binaryen 108's --denan leaves v128 alone)", async () => {
+  const wat = `(module
+    (func (export "f32x4") (result i32)
+      (i32x4.extract_lane 1 (f32x4.div (v128.const f32x4 0 0 0 0)
+                                       (v128.const f32x4 0 0 0 0))))
+    (func (export "f64x2") (result i64)
+      (i64x2.extract_lane 1 (f64x2.sqrt (v128.const f64x2 1 -1))))
+    (func (export "finite") (result i32)
+      (i32x4.extract_lane 2 (f32x4.add (v128.const f32x4 1 2 3 4)
+                                       (v128.const f32x4 1 2 3 4)))))`;
+  const run = (bytes: Uint8Array) => {
+    const e = new WebAssembly.Instance(
+      new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+    ).exports as Record<string, () => number | bigint>;
+    return [e.f32x4(), e.f64x2(), e.finite()];
+  };
+  const raw = await watToWasm(wat, "denan.wat");
+  // V8 computes NaNs here (any quiet NaN: the exponent bits are all ones).
+  const [a, b] = run(raw);
+  assertEquals(((a as number) & 0x7fc00000) === 0x7fc00000, true);
+  assertEquals(
+    ((b as bigint) & 0x7ff8000000000000n) === 0x7ff8000000000000n,
+    true,
+  );
+  assertEquals(run(await denanAll(raw)), [0, 0n, 0x40c00000]);
+});
+
+Deno.test("generateModule --simd: valid for V8 and Godwit, denanned by binaryen 132", async () => {
+  const a = await generateModule(5000013, { simd: true });
+  assertEquals(await generateModule(5000013, { simd: true }), a);
+  assertEquals(WebAssembly.validate(a as Uint8Array<ArrayBuffer>), true);
+  checkModule(a);
+  const raw = await generateModule(5000013, { simd: true, denan: false });
+  // Made without 108's --denan, then denanned with v128 covered.
+  assertEquals(a, await denanAll(raw));
+  assertEquals(a.length === raw.length, false);
 });

@@ -37,6 +37,9 @@ options:
                       with a v128 in their type are not called or read
                       (JS cannot pass v128): their values reach the
                       comparison through the logger and memory
+  --target T          Godwit's target: x86_64 (default) or aarch64 (modules
+                      and the spec driver built for aarch64, run under
+                      qemu-aarch64; V8 stays on this machine)
   --timeout SECONDS   per-request limit (default 10; V8: twice that per module)
   --out DIR           reproducers go here (default fuzz-out)
   --reduce            reduce each reproducer (or the --replay file) with
@@ -70,6 +73,7 @@ export async function main(args: string[]): Promise<number> {
         "opt-level": { type: "string", short: "O" },
         nans: { type: "boolean" },
         simd: { type: "boolean" },
+        target: { type: "string" },
         timeout: { type: "string" },
         out: { type: "string" },
         reduce: { type: "boolean" },
@@ -108,14 +112,28 @@ export async function main(args: string[]): Promise<number> {
     if (values["max-points"] && !values.cr) {
       throw new Error("--max-points needs --cr");
     }
+    if (
+      values.target !== undefined && values.target !== "x86_64" &&
+      values.target !== "aarch64"
+    ) {
+      throw new Error(
+        `unknown --target '${values.target}' (expected x86_64 or aarch64)`,
+      );
+    }
   } catch (e) {
     console.error(`fuzz: ${(e as Error).message}`);
     return 2;
   }
   const cr = values.cr ? { maxPoints, budgetMs: 5000 } : undefined;
-  const runOptions = { optLevel, cr, timeoutMs, jobs };
+  const target = values.target as "x86_64" | "aarch64" | undefined;
+  const runOptions = { optLevel, cr, timeoutMs, jobs, target };
   const here = new URL("./main.ts", import.meta.url).pathname;
-  const flags = [`-O`, String(optLevel), ...(values.cr ? ["--cr"] : [])];
+  const flags = [
+    `-O`,
+    String(optLevel),
+    ...(values.cr ? ["--cr"] : []),
+    ...(target === "aarch64" ? ["--target", "aarch64"] : []),
+  ];
   const rerun = (_seed: number, path: string) =>
     `deno task fuzz ${flags.join(" ")} --replay ${path}`;
   try {
@@ -192,7 +210,9 @@ export async function main(args: string[]): Promise<number> {
     console.log(
       `fuzz: seeds ${seed}..${seed + count - 1}, -O${optLevel}${
         values.cr ? ", --cr" : ""
-      }${values.nans ? ", --nans" : ""}${values.simd ? ", --simd" : ""}`,
+      }${values.nans ? ", --nans" : ""}${values.simd ? ", --simd" : ""}${
+        target === "aarch64" ? ", --target aarch64" : ""
+      }`,
     );
     if (values.reduce) {
       for (const m of result.modules) {

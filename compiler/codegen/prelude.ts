@@ -207,6 +207,7 @@ function floatOps(): string {
   ) {
     const sign = w === 32 ? "-2147483648" : "-9223372036854775808";
     const mag = w === 32 ? "2147483647" : "9223372036854775807";
+    const quiet = w === 32 ? "4194304" : "2251799813685248";
     const f = `f${w}`;
     const sfx = w === 32 ? "f32" : "f64";
     out.push(`define internal ${t} @gwp_${f}_abs(${t} %a) ${ATTRS} {
@@ -232,8 +233,10 @@ function floatOps(): string {
   ret ${t} %r
 }`,
     );
-    // min/max: any NaN operand gives a NaN; equal operands (±0) combine
-    // their sign bits so that min(-0, +0) = -0 and max(-0, +0) = +0.
+    // min/max: any NaN operand gives a NaN, quieted by hand: LLVM folds
+    // `fadd sNaN, x` to the sNaN, even at -O0 (SelectionDAG), and Wasm
+    // requires an arithmetic NaN. Equal operands (±0) combine their sign
+    // bits so that min(-0, +0) = -0 and max(-0, +0) = +0.
     for (
       const [name, cmp, bits] of [["min", "olt", "or"], ["max", "ogt", "and"]]
     ) {
@@ -246,7 +249,10 @@ function floatOps(): string {
   %ib = bitcast ${t} %b to ${it}
   %ic = ${bits} ${it} %ia, %ib
   %c = bitcast ${it} %ic to ${t}
-  %nan = fadd ${t} %a, %b
+  %sum = fadd ${t} %a, %b
+  %isum = bitcast ${t} %sum to ${it}
+  %iq = or ${it} %isum, ${quiet}
+  %nan = bitcast ${it} %iq to ${t}
   %s1 = select i1 %lt, ${t} %a, ${t} %b
   %s2 = select i1 %eq, ${t} %c, ${t} %s1
   %s3 = select i1 %un, ${t} %nan, ${t} %s2

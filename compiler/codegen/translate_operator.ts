@@ -19,6 +19,7 @@ import {
 import { constF32, constF64, constI32, constI64 } from "./constants.ts";
 import type { FunctionTranslator } from "./translator.ts";
 import { translateSimd } from "./translate_simd.ts";
+import { isSignalingNan } from "./simd/float.ts";
 
 const { I32, I64, F32, F64, FuncRef } = ValType;
 
@@ -624,7 +625,12 @@ function llvmType(fx: FunctionTranslator, t: ValType): llvm.Type {
     : fx.b.getInt8PtrTy();
 }
 
-/** ±0 and ±1: the constants LLVM treats as identities of float arithmetic. */
+/**
+ * Constants LLVM folds float arithmetic on into a wrong result for a
+ * signaling NaN: ±0 and ±1, identities (x*1 becomes x, returning a signaling
+ * NaN x unquieted), and a signaling NaN itself (LLVM 14 folds x*sNaN to that
+ * sNaN, unquieted). Wasm requires an arithmetic (quiet) NaN in both cases.
+ */
 function isIdentityConstant(bits: bigint, t: ValType): boolean {
   const identities = t === F32 ? [0n, 0x80000000n, 0x3f800000n, 0xbf800000n] : [
     0n,
@@ -632,7 +638,7 @@ function isIdentityConstant(bits: bigint, t: ValType): boolean {
     0x3ff0000000000000n,
     0xbff0000000000000n,
   ];
-  return identities.includes(bits);
+  return identities.includes(bits) || isSignalingNan(bits, t === F32 ? 32 : 64);
 }
 
 function tableElemType(fx: FunctionTranslator, index: number): ValType {

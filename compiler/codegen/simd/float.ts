@@ -306,9 +306,9 @@ export const FENCED_ARITHMETIC = new Set(
 
 /**
  * Whether the v128 constant `bits` (lane 0 lowest), an operand of float
- * arithmetic on `s`, has a lane equal to ±0 or ±1. LLVM folds x*1, x/1,
- * x+(-0), x-0, x*(-1) to x or -x, which returns a signalling NaN x
- * unquieted; Wasm requires an arithmetic NaN.
+ * arithmetic on `s`, has a lane equal to ±0 or ±1 or a signaling NaN. LLVM
+ * folds x*1, x/1, x+(-0), x-0, x*(-1) to x or -x, which returns a signalling
+ * NaN x unquieted, and x*sNaN to the sNaN; Wasm requires an arithmetic NaN.
  */
 export function fenceNeeded(s: "f32x4" | "f64x2", bits: bigint): boolean {
   const w = s === "f32x4" ? 32n : 64n;
@@ -316,9 +316,22 @@ export function fenceNeeded(s: "f32x4" | "f64x2", bits: bigint): boolean {
     ? [0n, 0x80000000n, 0x3f800000n, 0xbf800000n]
     : [0n, 0x8000000000000000n, 0x3ff0000000000000n, 0xbff0000000000000n];
   for (let i = 0n; i < 128n; i += w) {
-    if (identities.includes((bits >> i) & ((1n << w) - 1n))) return true;
+    const lane = (bits >> i) & ((1n << w) - 1n);
+    if (identities.includes(lane)) return true;
+    // LLVM 14 folds x*sNaN (and +, -, /) to that sNaN, unquieted.
+    if (isSignalingNan(lane, s === "f32x4" ? 32 : 64)) return true;
   }
   return false;
+}
+
+/** Whether `bits`, an f32 (`width` 32) or f64, is a signaling NaN. */
+export function isSignalingNan(bits: bigint, width: 32 | 64): boolean {
+  const mantissa = width === 32 ? 23n : 52n;
+  const exponent = ((1n << (BigInt(width) - 1n - mantissa)) - 1n) << mantissa;
+  const quiet = 1n << (mantissa - 1n);
+  const payload = (1n << mantissa) - 1n;
+  return (bits & exponent) === exponent && (bits & quiet) === 0n &&
+    (bits & payload) !== 0n;
 }
 
 /** The float instructions' helpers, by text name. */
