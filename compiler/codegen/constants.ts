@@ -31,3 +31,13 @@ export function constF32(b: llvm.IRBuilder, bits: number): llvm.Value {
 export function constF64(b: llvm.IRBuilder, bits: bigint): llvm.Value {
   return b.CreateBitCast(constI64(b, bits), b.getDoubleTy());
 }
+
+/** Whether `bits`, an f32 (`width` 32) or f64, is a signaling NaN. */
+export function isSignalingNan(bits: bigint, width: 32 | 64): boolean {
+  const mantissa = width === 32 ? 23n : 52n;
+  const exponent = ((1n << (BigInt(width) - 1n - mantissa)) - 1n) << mantissa;
+  const quiet = 1n << (mantissa - 1n);
+  const payload = (1n << mantissa) - 1n;
+  return (bits & exponent) === exponent && (bits & quiet) === 0n &&
+    (bits & payload) !== 0n;
+}

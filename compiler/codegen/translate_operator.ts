@@ -16,10 +16,15 @@ import {
   TableField,
   TrapKind,
 } from "./abi.ts";
-import { constF32, constF64, constI32, constI64 } from "./constants.ts";
+import {
+  constF32,
+  constF64,
+  constI32,
+  constI64,
+  isSignalingNan,
+} from "./constants.ts";
 import type { FunctionTranslator } from "./translator.ts";
 import { translateSimd } from "./translate_simd.ts";
-import { isSignalingNan } from "./simd/float.ts";
 
 const { I32, I64, F32, F64, FuncRef } = ValType;
 

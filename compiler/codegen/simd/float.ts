@@ -20,6 +20,7 @@ import {
   unary,
   vec,
 } from "./helper.ts";
+import { isSignalingNan } from "../constants.ts";
 
 const FLOAT_SHAPES: Shape[] = ["f32x4", "f64x2"];
 
@@ -322,16 +323,6 @@ export function fenceNeeded(s: "f32x4" | "f64x2", bits: bigint): boolean {
     if (isSignalingNan(lane, s === "f32x4" ? 32 : 64)) return true;
   }
   return false;
-}
-
-/** Whether `bits`, an f32 (`width` 32) or f64, is a signaling NaN. */
-export function isSignalingNan(bits: bigint, width: 32 | 64): boolean {
-  const mantissa = width === 32 ? 23n : 52n;
-  const exponent = ((1n << (BigInt(width) - 1n - mantissa)) - 1n) << mantissa;
-  const quiet = 1n << (mantissa - 1n);
-  const payload = (1n << mantissa) - 1n;
-  return (bits & exponent) === exponent && (bits & quiet) === 0n &&
-    (bits & payload) !== 0n;
 }
 
 /** The float instructions' helpers, by text name. */
