@@ -122,7 +122,7 @@ export async function generateModule(
  */
 export async function denanAll(bytes: Uint8Array): Promise<Uint8Array> {
   // Loaded on first use: only SIMD campaigns need it.
-  const binaryen = (await import("binaryen")).default;
+  const binaryen = (await import("npm:binaryen@132.0.0")).default;
   const m = binaryen.readBinary(bytes);
   try {
     const f = binaryen.Features;
