@@ -279,10 +279,6 @@ export async function compile(
         `-O${opts.optLevel}`,
         `-mtriple=${TARGET_TRIPLES[target]}`,
         `-mcpu=${opts.cpu}`,
-        // AArch64's codegen uses alias analysis to schedule a load above a
-        // store it does not alias; a load that traps (guard pages) then
-        // loses the store before it (fuzz seed 5008048, --target aarch64).
-        ...(target === "aarch64" ? ["-aarch64-use-aa=false"] : []),
         "-relocation-model=pic",
         "-filetype=obj",
         optimized,

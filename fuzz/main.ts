@@ -11,7 +11,11 @@
  */
 
 import { parseArgs } from "node:util";
-import { type ModuleResult, runCampaign } from "./campaign.ts";
+import {
+  type CampaignResult,
+  type ModuleResult,
+  runCampaign,
+} from "./campaign.ts";
 import { formatCampaign } from "./report.ts";
 import { replayFiles, replayLine } from "./replay.ts";
 import { reduceReproducer } from "./reduce.ts";
@@ -41,6 +45,10 @@ options:
                       and the spec driver built for aarch64, run under
                       qemu-aarch64; V8 stays on this machine)
   --timeout SECONDS   per-request limit (default 10; V8: twice that per module)
+  --per-process N     modules one process runs (default 1000): a longer
+                      campaign runs as child processes of N modules each,
+                      because every in-process compile leaks memory
+                      (llvm-bindings cannot free an LLVM module)
   --out DIR           reproducers go here (default fuzz-out)
   --reduce            reduce each reproducer (or the --replay file) with
                       wasm-reduce to FILE.reduced.wasm and .wat (slow)
@@ -79,6 +87,12 @@ export async function main(args: string[]): Promise<number> {
         reduce: { type: "boolean" },
         "reduce-timeout": { type: "string" },
         replay: { type: "string" },
+        "per-process": { type: "string" },
+        // Internal: a child of a long campaign writes its modules' results
+        // here (JSON) and counts its progress from --progress-base.
+        results: { type: "string" },
+        "progress-base": { type: "string" },
+        "progress-total": { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -95,6 +109,7 @@ export async function main(args: string[]): Promise<number> {
   }
   let seed: number, count: number, jobs: number, optLevel: 0 | 1 | 2 | 3;
   let timeoutMs: number, maxPoints: number, reduceTimeout: number;
+  let perProcess: number, progressBase: number, progressTotal: number;
   try {
     seed = int("seed", values.seed, 0, 2 ** 40) ??
       Math.floor(Math.random() * 1_000_000_000);
@@ -109,6 +124,11 @@ export async function main(args: string[]): Promise<number> {
     maxPoints = int("max-points", values["max-points"], 1, 1_000_000) ?? 8;
     reduceTimeout = int("reduce-timeout", values["reduce-timeout"], 1, 86400) ??
       300;
+    perProcess = int("per-process", values["per-process"], 1, 10_000_000) ??
+      MODULES_PER_PROCESS;
+    progressBase = int("progress-base", values["progress-base"], 0, 1e7) ?? 0;
+    progressTotal = int("progress-total", values["progress-total"], 1, 1e7) ??
+      count;
     if (values["max-points"] && !values.cr) {
       throw new Error("--max-points needs --cr");
     }
@@ -162,7 +182,20 @@ export async function main(args: string[]): Promise<number> {
       return c.mismatch ? 1 : c.rejected ? 2 : 0;
     }
     const outDir = values.out ?? "fuzz-out";
-    let done = 0, bad = 0;
+    if (count > perProcess && !values.results) {
+      return await runInChildren(args, seed, count, perProcess, {
+        flags,
+        optLevel,
+        cr: values.cr,
+        nans: values.nans,
+        simd: values.simd,
+        target,
+        reduce: values.reduce,
+        reduceTimeout,
+        rerun,
+      });
+    }
+    let done = progressBase, bad = 0;
     const started = performance.now();
     // Ctrl-C (or kill -INT) ends a long campaign with the report so far.
     const finished: ModuleResult[] = [];
@@ -189,7 +222,7 @@ export async function main(args: string[]): Promise<number> {
           if (m.comparison?.mismatch || m.error) bad++;
           if (done % 50 === 0) {
             console.error(
-              `progress: ${done} of ${count} modules, ${bad} mismatched, ${
+              `progress: ${done} of ${progressTotal} modules, ${bad} mismatched, ${
                 ((performance.now() - started) / 1000).toFixed(0)
               } s`,
             );
@@ -207,6 +240,10 @@ export async function main(args: string[]): Promise<number> {
       rerun,
     );
     Deno.removeSignalListener("SIGINT", interrupted);
+    if (values.results) {
+      await Deno.writeTextFile(values.results, JSON.stringify(result));
+      return 0;
+    }
     console.log(
       `fuzz: seeds ${seed}..${seed + count - 1}, -O${optLevel}${
         values.cr ? ", --cr" : ""
@@ -235,6 +272,131 @@ export async function main(args: string[]): Promise<number> {
     if (Deno.env.get("GODWIT_DEBUG")) console.error(e);
     return 2;
   }
+}
+
+/**
+ * Modules one process runs by default. llvm-bindings has no way to free an
+ * `LLVMContext` or a `Module`, so each module compiled in process (all but
+ * the largest, compiler/codegen_process.ts) leaks about 2.2 MB: a campaign
+ * of 10,000 in one process grew past 14 GB and was OOM-killed.
+ */
+export const MODULES_PER_PROCESS = 1000;
+
+/** The campaign's settings that its summary and reductions need. */
+interface ChildCampaign {
+  flags: string[];
+  optLevel: number;
+  cr?: boolean;
+  nans?: boolean;
+  simd?: boolean;
+  target?: string;
+  reduce?: boolean;
+  reduceTimeout: number;
+  rerun: (seed: number, path: string) => string;
+}
+
+/**
+ * Runs seeds `seed .. seed+count-1` as child processes of `perProcess`
+ * modules each, one after another (each uses the campaign's --jobs), and
+ * reports them as one campaign.
+ */
+async function runInChildren(
+  args: string[],
+  seed: number,
+  count: number,
+  perProcess: number,
+  c: ChildCampaign,
+): Promise<number> {
+  const here = new URL("./main.ts", import.meta.url).pathname;
+  // The child gets the same options but its own --seed and --count.
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (/^--(seed|count|per-process)(=|$)/.test(a)) {
+      if (!a.includes("=")) i++;
+    } else rest.push(a);
+  }
+  const started = performance.now();
+  const modules: ModuleResult[] = [];
+  const tmp = await Deno.makeTempDir({ prefix: "godwit-fuzz-campaign-" });
+  let child: Deno.ChildProcess | undefined;
+  const interrupted = () => {
+    child?.kill("SIGKILL");
+    console.log(`fuzz: interrupted after ${modules.length} modules`);
+    console.log(formatCampaign({
+      modules,
+      seconds: (performance.now() - started) / 1000,
+    }, c.rerun));
+    Deno.exit(1);
+  };
+  Deno.addSignalListener("SIGINT", interrupted);
+  try {
+    for (let first = 0; first < count; first += perProcess) {
+      const n = Math.min(perProcess, count - first);
+      const results = `${tmp}/results-${first}.json`;
+      child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          here,
+          ...rest,
+          "--seed",
+          String(seed + first),
+          "--count",
+          String(n),
+          "--results",
+          results,
+          "--progress-base",
+          String(first),
+          "--progress-total",
+          String(count),
+        ],
+        stdin: "null",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+      const status = await child.status;
+      child = undefined;
+      let part: CampaignResult;
+      try {
+        part = JSON.parse(await Deno.readTextFile(results));
+      } catch {
+        throw new Error(
+          `the child process for seeds ${seed + first}..${
+            seed + first + n - 1
+          } ended (exit ${status.code}${
+            status.signal ? `, ${status.signal}` : ""
+          }) without results`,
+        );
+      }
+      modules.push(...part.modules);
+    }
+  } finally {
+    Deno.removeSignalListener("SIGINT", interrupted);
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
+  console.log(
+    `fuzz: seeds ${seed}..${seed + count - 1}, -O${c.optLevel}${
+      c.cr ? ", --cr" : ""
+    }${c.nans ? ", --nans" : ""}${c.simd ? ", --simd" : ""}${
+      c.target === "aarch64" ? ", --target aarch64" : ""
+    }; ${Math.ceil(count / perProcess)} processes of at most ${perProcess}`,
+  );
+  if (c.reduce) {
+    for (const m of modules) {
+      if (!m.reproducer) continue;
+      const r = await reduceReproducer(m.reproducer, {
+        replay: ["deno", "run", "-A", here, ...c.flags, "--quiet", "--replay"],
+        timeoutSeconds: c.reduceTimeout,
+      });
+      console.log(
+        `seed ${m.seed}: ${r.message}${r.watPath ? ` (${r.watPath})` : ""}`,
+      );
+    }
+  }
+  const result = { modules, seconds: (performance.now() - started) / 1000 };
+  console.log(formatCampaign(result, c.rerun));
+  return modules.some((m) => m.comparison?.mismatch || m.error) ? 1 : 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -321,6 +321,10 @@ export class FunctionTranslation
     return v;
   }
 
+  writeFence(): void {
+    if (!this.accLoop) this.callFn("gwp_write_fence", []);
+  }
+
   /** The accumulator allocas, made (and zeroed at entry) on first use. */
   private accumulators(): { i32: llvm.Value; i64: llvm.Value } {
     if (!this.accSlots) {
@@ -455,7 +459,10 @@ export class FunctionTranslation
     }
     this.b.SetInsertPoint(frame.endBlock);
     this.reachable = true;
-    if (accumulated) this.keepAccumulators();
+    if (accumulated) {
+      this.keepAccumulators();
+      this.writeFence();
+    }
     const below = this.hooks.atBlockEnd(frame, this.stack);
     this.stack.splice(0, this.stack.length, ...below);
     const values = frame.results.map((t, i) =>

@@ -85,6 +85,20 @@ function loadsAndStores(): string {
       }\n  ret void\n}`,
     );
   }
+  // After every write that a trap must leave visible (stores, global.set,
+  // table.set), an empty asm that LLVM must assume may unwind (no
+  // `nounwind`): the trap that a later guard-page fault raises is invisible
+  // to LLVM, which would otherwise delete a store that a later store
+  // overwrites (fuzz seed 1005597), sink it below the faulting access or
+  // hoist the access above it. A write before a point that may leave the
+  // function stays before it and is kept; an access after it is not
+  // executed earlier. `sideeffect` orders it against memory accesses in
+  // instruction selection and scheduling too. It touches only memory LLVM
+  // cannot see, so loads around it are still combined and forwarded.
+  out.push(`define internal void @gwp_write_fence() alwaysinline {
+  call void asm sideeffect unwind "", ""() inaccessiblememonly willreturn
+  ret void
+}`);
   const stores: [string, string, string][] = [
     ["i32", "i32", "i32"],
     ["i64", "i64", "i64"],

@@ -80,6 +80,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
       constI64(b, BigInt(ins.memOffset ?? 0)),
       v,
     ]);
+    fx.writeFence();
   };
   /** Runtime helper with no result; the immediates first, then the operands. */
   const runtime = (
@@ -192,7 +193,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
         fx.pop(),
         fx.fieldPtr(cell, GlobalField.value, llvmType(fx, t)),
       );
-      return;
+      return fx.writeFence();
     }
     case Op.TableGet: {
       const i = fx.pop();
@@ -204,7 +205,7 @@ export function translateOperator(fx: FunctionTranslator, ins: Instr): void {
     case Op.TableSet: {
       const v = fx.pop(), i = fx.pop();
       fx.callFn("gwp_table_set", [fx.inst, table(index), i, v]);
-      return;
+      return fx.writeFence();
     }
 
     // ---- memory ----

@@ -80,13 +80,15 @@ export function translateSimd(fx: FunctionTranslator, ins: Instr): void {
     case Imm.MemArgLane: {
       const operands = fx.popN(info.params.length);
       const lane = info.imm === Imm.MemArgLane ? [b.getInt32(ins.lane!)] : [];
-      return call(name, [
+      call(name, [
         fx.memoryBase(),
         operands[0],
         constI64(b, BigInt(ins.memOffset ?? 0)),
         ...operands.slice(1),
         ...lane,
       ]);
+      if (result === undefined) fx.writeFence(); // a store
+      return;
     }
     default:
       throw fx.error(`SIMD instruction ${info.text}: unexpected immediates`);

@@ -132,6 +132,12 @@ export interface FunctionTranslator {
   memoryBase(): llvm.Value;
   /** A load `gwp_load_<name>` of Wasm type `t` whose value stays alive. */
   load(name: string, t: ValType, addr: llvm.Value, offset: number): llvm.Value;
+  /**
+   * After a write that a later trap must leave visible (a store, global.set,
+   * table.set): `gwp_write_fence` (prelude.ts), except in an accumulating
+   * loop, which gets one where it is left (load_keeping.ts).
+   */
+  writeFence(): void;
   /** Emits a call to `gw_trap(inst, kind)` and ends the block. */
   trap(kind: number): void;
   /** Resolves a block type to its signature. */

@@ -1,8 +1,9 @@
 ;; A store must happen before a later load that traps out of bounds: the
 ;; trap leaves the store's bytes in memory. On aarch64 at -O1 and above,
 ;; llc's alias analysis scheduled the (non-aliasing) load above the store, so
-;; the guard-page trap came first and the store was lost; now llc runs with
-;; -aarch64-use-aa=false. Reduced by hand from `deno task fuzz --simd
+;; the guard-page trap came first and the store was lost. llc ran with
+;; -aarch64-use-aa=false until the write fence that follows every write
+;; (`gwp_write_fence`, prelude.ts) made the order hold on its own. Reduced by hand from `deno task fuzz --simd
 ;; --target aarch64` seed 5008048 (func_0: f64.store of 0.215 at 8, then a
 ;; v128.load at 0xffffe212+22). fuzz/regress_test.ts replays these files on
 ;; aarch64 too.
