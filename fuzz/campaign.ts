@@ -206,6 +206,8 @@ export interface CampaignOptions extends RunOptions {
   nans?: boolean;
   /** Generate SIMD code too. */
   simd?: boolean;
+  /** Which binaryen generates (generate.ts; default 108). */
+  binaryen?: 108 | 132;
   /** Folder for reproducers; none are written when undefined. */
   outDir?: string;
   /** Replay each mismatch at -O0 (default true). */
@@ -279,6 +281,7 @@ export async function runCampaign(
           const bytes = await generateModule(seed, {
             denan: !options.nans,
             simd: options.simd,
+            binaryen: options.binaryen,
           });
           let run = await runModule(bytes, ctx, v8);
           let retried = false;

@@ -6,12 +6,18 @@
  * funcref under externref, so with reference types every module it emits is
  * invalid (checked with wabt's wasm-validate on 40 of them).
  *
+ * With `binaryen: 132`, npm binaryen's wasm-opt (run with Node.js) generates
+ * instead, with reference types, and the host functions its modules import
+ * are defined in the module (host_imports.ts).
+ *
  * binaryen 108's `--denan` leaves v128 values alone, so SIMD modules are made
  * without it and denanned by npm binaryen 132's pass instead, which also
  * covers v128 (see {@link denanAll}).
  *
  * @module
  */
+
+import { defineHostImports } from "./host_imports.ts";
 
 /** wasm-opt's feature flags for the modules we generate. */
 export const TTF_FEATURES = [
@@ -45,6 +51,18 @@ export interface GenerateOptions {
   denan?: boolean;
   /** The wasm-opt executable (default {@link DEBIAN_WASM_OPT}). */
   wasmOpt?: string;
+  /**
+   * Which binaryen generates (default 108, Debian's). 132 (npm binaryen,
+   * run with Node) also generates reference types, and its host imports
+   * are defined in the module ({@link defineHostImports}).
+   */
+  binaryen?: 108 | 132;
+}
+
+/** npm binaryen 132's wasm-opt, a Node.js script. */
+export function npmWasmOpt(): string {
+  return new URL("../node_modules/binaryen/bin/wasm-opt", import.meta.url)
+    .pathname;
 }
 
 /** SplitMix64: a small, well-mixed PRNG, enough to derive fuzz input bytes. */
@@ -90,18 +108,34 @@ export async function generateModule(
     await Deno.writeFile(input, fuzzInput(seed));
     const args = [input, "-ttf", ...TTF_FEATURES, "-o", output];
     const denan = options.denan ?? true;
+    const npm = options.binaryen === 132;
     if (options.simd) args.push(TTF_SIMD);
-    if (denan && !options.simd) args.push("--denan");
-    const r = await new Deno.Command(options.wasmOpt ?? DEBIAN_WASM_OPT, {
-      args,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
+    if (npm) args.push("--enable-reference-types");
+    // 132's --denan covers v128 too; 108's does not (denanAll).
+    if (denan && (!options.simd || npm)) args.push("--denan");
+    const [command, commandArgs] = npm
+      ? ["node", [npmWasmOpt(), ...args]]
+      : [options.wasmOpt ?? DEBIAN_WASM_OPT, args];
+    let r;
+    try {
+      r = await new Deno.Command(command, {
+        args: commandArgs,
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+    } catch (e) {
+      throw new Error(
+        `cannot run ${command} (${
+          npm ? "Node.js, for npm binaryen 132" : "binaryen's wasm-opt"
+        }): ${(e as Error).message}`,
+      );
+    }
     if (!r.success) {
       const err = new TextDecoder().decode(r.stderr).trim().split("\n").pop();
       throw new Error(`wasm-opt -ttf failed for seed ${seed}: ${err}`);
     }
     const bytes = await Deno.readFile(output);
+    if (npm) return (await defineHostImports(bytes)).bytes;
     return denan && options.simd ? await denanAll(bytes) : bytes;
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -1,6 +1,8 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { denanAll, fuzzInput, generateModule } from "./generate.ts";
 import { checkModule, watToWasm } from "../spec/toolchain.ts";
+import { decodeModule } from "../compiler/decode/decoder.ts";
+import { ValType } from "../compiler/wasm/types.ts";
 
 Deno.test("fuzzInput: a seed always gives the same bytes, seeds differ", () => {
   assertEquals(fuzzInput(7), fuzzInput(7));
@@ -67,4 +69,32 @@ Deno.test("generateModule --simd: valid for V8 and Godwit, denanned by binaryen 
   // Made without 108's --denan, then denanned with v128 covered.
   assertEquals(a, await denanAll(raw));
   assertEquals(a.length === raw.length, false);
+});
+
+Deno.test("generateModule --binaryen 132: reference types, valid for V8 and Godwit, only log-* imports", async () => {
+  let refs = 0;
+  for (const seed of [7000001, 7000002, 7000003, 7000004]) {
+    const a = await generateModule(seed, { binaryen: 132 });
+    assertEquals(await generateModule(seed, { binaryen: 132 }), a);
+    assertEquals(WebAssembly.validate(a as Uint8Array<ArrayBuffer>), true);
+    checkModule(a);
+    const m = decodeModule(a);
+    const imports = WebAssembly.Module.imports(
+      new WebAssembly.Module(a as Uint8Array<ArrayBuffer>),
+    );
+    assertEquals(
+      imports.filter((i) =>
+        i.module !== "fuzzing-support" || !i.name.startsWith("log-")
+      ),
+      [],
+    );
+    // Not vacuous: a function type or a global holds a reference.
+    const isRef = (t: number) =>
+      t === ValType.FuncRef || t === ValType.ExternRef;
+    if (
+      m.types.some((t) => [...t.params, ...t.results].some(isRef)) ||
+      m.globals.some((g) => isRef(g.type.type))
+    ) refs++;
+  }
+  assertEquals(refs > 0, true, "no module used reference types");
 });

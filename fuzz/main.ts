@@ -41,6 +41,10 @@ options:
                       with a v128 in their type are not called or read
                       (JS cannot pass v128): their values reach the
                       comparison through the logger and memory
+  --binaryen V        the generator: 108 (default: Debian's wasm-opt) or 132
+                      (npm binaryen's, run with Node.js; adds reference
+                      types; its host imports other than the logger are
+                      defined in the module, fuzz/host_imports.ts)
   --target T          Godwit's target: x86_64 (default) or aarch64 (modules
                       and the spec driver built for aarch64, run under
                       qemu-aarch64; V8 stays on this machine)
@@ -81,6 +85,7 @@ export async function main(args: string[]): Promise<number> {
         "opt-level": { type: "string", short: "O" },
         nans: { type: "boolean" },
         simd: { type: "boolean" },
+        binaryen: { type: "string" },
         target: { type: "string" },
         timeout: { type: "string" },
         out: { type: "string" },
@@ -131,6 +136,14 @@ export async function main(args: string[]): Promise<number> {
       count;
     if (values["max-points"] && !values.cr) {
       throw new Error("--max-points needs --cr");
+    }
+    if (
+      values.binaryen !== undefined && values.binaryen !== "108" &&
+      values.binaryen !== "132"
+    ) {
+      throw new Error(
+        `unknown --binaryen '${values.binaryen}' (expected 108 or 132)`,
+      );
     }
     if (
       values.target !== undefined && values.target !== "x86_64" &&
@@ -189,6 +202,7 @@ export async function main(args: string[]): Promise<number> {
         cr: values.cr,
         nans: values.nans,
         simd: values.simd,
+        binaryen: values.binaryen,
         target,
         reduce: values.reduce,
         reduceTimeout,
@@ -215,6 +229,7 @@ export async function main(args: string[]): Promise<number> {
         count,
         nans: values.nans,
         simd: values.simd,
+        binaryen: values.binaryen === "132" ? 132 : undefined,
         outDir,
         onModule: (m) => {
           finished.push(m);
@@ -248,8 +263,8 @@ export async function main(args: string[]): Promise<number> {
       `fuzz: seeds ${seed}..${seed + count - 1}, -O${optLevel}${
         values.cr ? ", --cr" : ""
       }${values.nans ? ", --nans" : ""}${values.simd ? ", --simd" : ""}${
-        target === "aarch64" ? ", --target aarch64" : ""
-      }`,
+        values.binaryen === "132" ? ", --binaryen 132" : ""
+      }${target === "aarch64" ? ", --target aarch64" : ""}`,
     );
     if (values.reduce) {
       for (const m of result.modules) {
@@ -289,6 +304,7 @@ interface ChildCampaign {
   cr?: boolean;
   nans?: boolean;
   simd?: boolean;
+  binaryen?: string;
   target?: string;
   reduce?: boolean;
   reduceTimeout: number;
@@ -379,8 +395,10 @@ async function runInChildren(
     `fuzz: seeds ${seed}..${seed + count - 1}, -O${c.optLevel}${
       c.cr ? ", --cr" : ""
     }${c.nans ? ", --nans" : ""}${c.simd ? ", --simd" : ""}${
-      c.target === "aarch64" ? ", --target aarch64" : ""
-    }; ${Math.ceil(count / perProcess)} processes of at most ${perProcess}`,
+      c.binaryen === "132" ? ", --binaryen 132" : ""
+    }${c.target === "aarch64" ? ", --target aarch64" : ""}; ${
+      Math.ceil(count / perProcess)
+    } processes of at most ${perProcess}`,
   );
   if (c.reduce) {
     for (const m of modules) {
