@@ -17,6 +17,10 @@ const SIMD_SEED = 20261402;
 const SIMD_COUNT = 24;
 const SIMD_CR_SEED = 20261502;
 const SIMD_CR_COUNT = 6;
+/** Made by npm binaryen 132 (reference types; host imports defined in the module). */
+const B132_SEED = 20261702;
+const B132_COUNT = 16;
+const B132_CR_COUNT = 4;
 /** Generous: a loaded machine must not turn into a "timeout" mismatch (ttf modules do not hang). */
 const TIMEOUT_MS = 30_000;
 
@@ -156,4 +160,36 @@ Deno.test(`fuzz batch --simd with checkpoint injection: ${SIMD_CR_COUNT} modules
     0,
   );
   assertEquals(checked > SIMD_CR_COUNT, true, `only ${checked} points checked`);
+});
+
+Deno.test(`fuzz batch --binaryen 132 (reference types): ${B132_COUNT} modules from seed ${B132_SEED} agree with V8, ${B132_CR_COUNT} with checkpoint injection`, async () => {
+  const r = await runCampaign({
+    seed: B132_SEED,
+    count: B132_COUNT,
+    binaryen: 132,
+    jobs: 2,
+    triage: false,
+    timeoutMs: TIMEOUT_MS,
+  }, () => "");
+  assertKnownVerdicts(r.modules);
+  const cr = await runCampaign({
+    seed: B132_SEED,
+    count: B132_CR_COUNT,
+    binaryen: 132,
+    jobs: 2,
+    optLevel: 0,
+    cr: { maxPoints: 8, budgetMs: 2000 },
+    timeoutMs: TIMEOUT_MS,
+  }, () => "");
+  assertKnownVerdicts(cr.modules);
+  const calls = r.modules.reduce(
+    (n, m) => n + (m.comparison?.compared ?? 0),
+    0,
+  );
+  const checked = cr.modules.reduce(
+    (n, m) => n + (m.comparison?.crChecked ?? 0),
+    0,
+  );
+  assertEquals(calls > B132_COUNT, true, `only ${calls} calls compared`);
+  assertEquals(checked > B132_CR_COUNT, true, `only ${checked} points checked`);
 });
