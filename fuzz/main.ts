@@ -98,6 +98,7 @@ export async function main(args: string[]): Promise<number> {
         results: { type: "string" },
         "progress-base": { type: "string" },
         "progress-total": { type: "string" },
+        "progress-since": { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -115,6 +116,7 @@ export async function main(args: string[]): Promise<number> {
   let seed: number, count: number, jobs: number, optLevel: 0 | 1 | 2 | 3;
   let timeoutMs: number, maxPoints: number, reduceTimeout: number;
   let perProcess: number, progressBase: number, progressTotal: number;
+  let progressSince: number;
   try {
     seed = int("seed", values.seed, 0, 2 ** 40) ??
       Math.floor(Math.random() * 1_000_000_000);
@@ -134,6 +136,10 @@ export async function main(args: string[]): Promise<number> {
     progressBase = int("progress-base", values["progress-base"], 0, 1e7) ?? 0;
     progressTotal = int("progress-total", values["progress-total"], 1, 1e7) ??
       count;
+    // The parent's start (ms since the epoch), so that a child's progress
+    // lines count the campaign's seconds.
+    progressSince = int("progress-since", values["progress-since"], 0, 1e15) ??
+      Date.now();
     if (values["max-points"] && !values.cr) {
       throw new Error("--max-points needs --cr");
     }
@@ -238,7 +244,7 @@ export async function main(args: string[]): Promise<number> {
           if (done % 50 === 0) {
             console.error(
               `progress: ${done} of ${progressTotal} modules, ${bad} mismatched, ${
-                ((performance.now() - started) / 1000).toFixed(0)
+                ((Date.now() - progressSince) / 1000).toFixed(0)
               } s`,
             );
           }
@@ -333,6 +339,7 @@ async function runInChildren(
     } else rest.push(a);
   }
   const started = performance.now();
+  const since = Date.now();
   const modules: ModuleResult[] = [];
   const tmp = await Deno.makeTempDir({ prefix: "godwit-fuzz-campaign-" });
   let child: Deno.ChildProcess | undefined;
@@ -366,6 +373,8 @@ async function runInChildren(
           String(first),
           "--progress-total",
           String(count),
+          "--progress-since",
+          String(since),
         ],
         stdin: "null",
         stdout: "inherit",
