@@ -23,6 +23,12 @@
  * (the shape LLVM vectorizes) without branches out of the loop or
  * trapping arithmetic, whose last instruction can fall through.
  *
+ * For the same reason their writes are not each followed by the write
+ * fence (`gwp_write_fence`, prelude.ts), only the loop's exit is: a trap
+ * inside such a loop may leave some of its earlier writes unseen, as a
+ * vectorized loop faults on a whole vector before its earlier elements'
+ * stores (docs/architecture.md).
+ *
  * @module
  */
 import type { Instr } from "../wasm/types.ts";
