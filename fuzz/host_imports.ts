@@ -119,7 +119,6 @@ function hostBody(
   params: number[],
   results: number,
 ): number {
-  const ret = (e: number | undefined) => e ?? m.nop();
   const resultTypes = b.expandType(results);
   const table = table0(b, m);
   switch (base) {
@@ -157,7 +156,7 @@ function hostBody(
       ) return m.local.get(1, params[1]);
       break;
   }
-  return ret(zeros(b, m, results));
+  return zeros(b, m, results) ?? m.nop();
 }
 
 /**
@@ -230,6 +229,7 @@ export async function defineHostImports(
     // A constant expression may read only imported globals: a global
     // initialized from a replaced one gets that one's value, its zero.
     const defined = new Set(globals.map((g) => g.name));
+    const fromDefined = [];
     for (let i = 0; i < m.getNumGlobals(); i++) {
       const g = b.getGlobalInfo(m.getGlobalByIndex(i));
       if (
@@ -237,11 +237,11 @@ export async function defineHostImports(
         defined.has(
           (b.getExpressionInfo(g.init) as unknown as { name: string }).name,
         )
-      ) {
-        m.removeGlobal(g.name);
-        m.addGlobal(g.name, g.type, g.mutable, zero(b, m, g.type));
-        i = -1; // the list changed: start over (few globals)
-      }
+      ) fromDefined.push(g);
+    }
+    for (const g of fromDefined) {
+      m.removeGlobal(g.name);
+      m.addGlobal(g.name, g.type, g.mutable, zero(b, m, g.type));
     }
     // Read back before validating: a `ref.func` of a former import keeps the
     // import's (inexact) type in binaryen's IR until it is parsed again.

@@ -201,66 +201,63 @@ export async function main(args: string[]): Promise<number> {
       return c.mismatch ? 1 : c.rejected ? 2 : 0;
     }
     const outDir = values.out ?? "fuzz-out";
-    if (count > perProcess && !values.results) {
-      return await runInChildren(args, seed, count, perProcess, {
-        flags,
-        optLevel,
-        cr: values.cr,
-        nans: values.nans,
-        simd: values.simd,
-        binaryen: values.binaryen,
-        target,
-        reduce: values.reduce,
-        reduceTimeout,
-        rerun,
-      });
-    }
-    let done = progressBase, bad = 0;
-    const started = performance.now();
-    // Ctrl-C (or kill -INT) ends a long campaign with the report so far.
-    const finished: ModuleResult[] = [];
-    const interrupted = () => {
-      console.log(`fuzz: interrupted after ${finished.length} modules`);
-      console.log(formatCampaign({
-        modules: finished.slice().sort((a, b) => a.seed - b.seed),
-        seconds: (performance.now() - started) / 1000,
-      }, rerun));
-      Deno.exit(1);
+    const generation = {
+      nans: values.nans,
+      simd: values.simd,
+      binaryen: values.binaryen === "132" ? 132 as const : undefined,
     };
-    Deno.addSignalListener("SIGINT", interrupted);
-    const result = await runCampaign(
-      {
-        ...runOptions,
-        seed,
-        count,
-        nans: values.nans,
-        simd: values.simd,
-        binaryen: values.binaryen === "132" ? 132 : undefined,
-        outDir,
-        onModule: (m) => {
-          finished.push(m);
-          done++;
-          if (m.comparison?.mismatch || m.error) bad++;
-          if (done % 50 === 0) {
-            console.error(
-              `progress: ${done} of ${progressTotal} modules, ${bad} mismatched, ${
-                ((Date.now() - progressSince) / 1000).toFixed(0)
-              } s`,
-            );
-          }
-          const mm = m.comparison?.mismatch;
-          if (mm) {
-            console.error(
-              `seed ${m.seed}: ${mm.kind} in ${mm.call || "instantiation"}${
-                m.atO0 ? ` [at -O0: ${m.atO0}]` : ""
-              }`,
-            );
-          } else if (m.error) console.error(`seed ${m.seed}: ${m.error}`);
+    /** The campaign in this process, with progress lines and Ctrl-C. */
+    const runInProcess = async (): Promise<CampaignResult> => {
+      let done = progressBase, bad = 0;
+      const started = performance.now();
+      // Ctrl-C (or kill -INT) ends a long campaign with the report so far.
+      const finished: ModuleResult[] = [];
+      const interrupted = () => {
+        console.log(`fuzz: interrupted after ${finished.length} modules`);
+        console.log(formatCampaign({
+          modules: finished.slice().sort((a, b) => a.seed - b.seed),
+          seconds: (performance.now() - started) / 1000,
+        }, rerun));
+        Deno.exit(1);
+      };
+      Deno.addSignalListener("SIGINT", interrupted);
+      const result = await runCampaign(
+        {
+          ...runOptions,
+          seed,
+          count,
+          ...generation,
+          outDir,
+          onModule: (m) => {
+            finished.push(m);
+            done++;
+            if (m.comparison?.mismatch || m.error) bad++;
+            if (done % 50 === 0) {
+              console.error(
+                `progress: ${done} of ${progressTotal} modules, ${bad} mismatched, ${
+                  ((Date.now() - progressSince) / 1000).toFixed(0)
+                } s`,
+              );
+            }
+            const mm = m.comparison?.mismatch;
+            if (mm) {
+              console.error(
+                `seed ${m.seed}: ${mm.kind} in ${mm.call || "instantiation"}${
+                  m.atO0 ? ` [at -O0: ${m.atO0}]` : ""
+                }`,
+              );
+            } else if (m.error) console.error(`seed ${m.seed}: ${m.error}`);
+          },
         },
-      },
-      rerun,
-    );
-    Deno.removeSignalListener("SIGINT", interrupted);
+        rerun,
+      );
+      Deno.removeSignalListener("SIGINT", interrupted);
+      return result;
+    };
+    const split = count > perProcess && !values.results;
+    const result = split
+      ? await runInChildren(args, seed, count, perProcess, rerun)
+      : await runInProcess();
     if (values.results) {
       await Deno.writeTextFile(values.results, JSON.stringify(result));
       return 0;
@@ -270,7 +267,13 @@ export async function main(args: string[]): Promise<number> {
         values.cr ? ", --cr" : ""
       }${values.nans ? ", --nans" : ""}${values.simd ? ", --simd" : ""}${
         values.binaryen === "132" ? ", --binaryen 132" : ""
-      }${target === "aarch64" ? ", --target aarch64" : ""}`,
+      }${target === "aarch64" ? ", --target aarch64" : ""}${
+        split
+          ? `; ${
+            Math.ceil(count / perProcess)
+          } processes of at most ${perProcess}`
+          : ""
+      }`,
     );
     if (values.reduce) {
       for (const m of result.modules) {
@@ -303,32 +306,18 @@ export async function main(args: string[]): Promise<number> {
  */
 export const MODULES_PER_PROCESS = 1000;
 
-/** The campaign's settings that its summary and reductions need. */
-interface ChildCampaign {
-  flags: string[];
-  optLevel: number;
-  cr?: boolean;
-  nans?: boolean;
-  simd?: boolean;
-  binaryen?: string;
-  target?: string;
-  reduce?: boolean;
-  reduceTimeout: number;
-  rerun: (seed: number, path: string) => string;
-}
-
 /**
  * Runs seeds `seed .. seed+count-1` as child processes of `perProcess`
  * modules each, one after another (each uses the campaign's --jobs), and
- * reports them as one campaign.
+ * returns their modules as one campaign's.
  */
 async function runInChildren(
   args: string[],
   seed: number,
   count: number,
   perProcess: number,
-  c: ChildCampaign,
-): Promise<number> {
+  rerun: (seed: number, path: string) => string,
+): Promise<CampaignResult> {
   const here = new URL("./main.ts", import.meta.url).pathname;
   // The child gets the same options but its own --seed and --count.
   const rest: string[] = [];
@@ -349,7 +338,7 @@ async function runInChildren(
     console.log(formatCampaign({
       modules,
       seconds: (performance.now() - started) / 1000,
-    }, c.rerun));
+    }, rerun));
     Deno.exit(1);
   };
   Deno.addSignalListener("SIGINT", interrupted);
@@ -400,30 +389,7 @@ async function runInChildren(
     Deno.removeSignalListener("SIGINT", interrupted);
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
-  console.log(
-    `fuzz: seeds ${seed}..${seed + count - 1}, -O${c.optLevel}${
-      c.cr ? ", --cr" : ""
-    }${c.nans ? ", --nans" : ""}${c.simd ? ", --simd" : ""}${
-      c.binaryen === "132" ? ", --binaryen 132" : ""
-    }${c.target === "aarch64" ? ", --target aarch64" : ""}; ${
-      Math.ceil(count / perProcess)
-    } processes of at most ${perProcess}`,
-  );
-  if (c.reduce) {
-    for (const m of modules) {
-      if (!m.reproducer) continue;
-      const r = await reduceReproducer(m.reproducer, {
-        replay: ["deno", "run", "-A", here, ...c.flags, "--quiet", "--replay"],
-        timeoutSeconds: c.reduceTimeout,
-      });
-      console.log(
-        `seed ${m.seed}: ${r.message}${r.watPath ? ` (${r.watPath})` : ""}`,
-      );
-    }
-  }
-  const result = { modules, seconds: (performance.now() - started) / 1000 };
-  console.log(formatCampaign(result, c.rerun));
-  return modules.some((m) => m.comparison?.mismatch || m.error) ? 1 : 0;
+  return { modules, seconds: (performance.now() - started) / 1000 };
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
